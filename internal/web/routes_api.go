@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// routesAPI registers this area's routes (owned by the api area).
+func (s *Server) routesAPI(mux *http.ServeMux) {}

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// routesProposals registers this area's routes (owned by the proposals area).
+func (s *Server) routesProposals(mux *http.ServeMux) {}

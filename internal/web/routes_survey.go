@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// routesSurvey registers this area's routes (owned by the survey area).
+func (s *Server) routesSurvey(mux *http.ServeMux) {}
