@@ -12,9 +12,11 @@ import (
 
 	"participe/internal/config"
 	"participe/internal/db"
+	"participe/internal/events"
 	"participe/internal/i18n"
 	"participe/internal/jobs"
 	"participe/internal/participe"
+	"participe/internal/ratelimit"
 )
 
 // Server holds what every handler needs. Areas build their own services from these in
@@ -27,10 +29,14 @@ type Server struct {
 	Clock    participe.Clock
 	Jobs     *jobs.Queue
 	Sessions *scs.SessionManager
+	Events   *events.Bus
+	Limiter  *ratelimit.Limiter
 
 	// UnreadCount, when set by the notifications area, gives the header's badge.
 	UnreadCount func(ctx context.Context, personID int64) int
 
+	// tools lists the participation tools, in the order their areas registered.
+	tools   []ToolInfo
 	tmpl    *templates
 	handler http.Handler
 	// inFlight counts requests being served, for load shedding and /metrics.
@@ -47,6 +53,8 @@ type Deps struct {
 	Log   *slog.Logger
 	Clock participe.Clock
 	Jobs  *jobs.Queue
+	// Events is the live-event bus (nil: an in-process one).
+	Events *events.Bus
 }
 
 // New builds the server: catalogs, templates (a missing template or message key fails
@@ -62,7 +70,11 @@ func New(d Deps) (*Server, error) {
 	if d.Jobs == nil {
 		d.Jobs = jobs.New(d.DB, d.Clock, d.Log)
 	}
-	s := &Server{Cfg: d.Cfg, DB: d.DB, Log: d.Log, Cat: cat, Clock: d.Clock, Jobs: d.Jobs}
+	if d.Events == nil {
+		d.Events = events.New()
+	}
+	s := &Server{Cfg: d.Cfg, DB: d.DB, Log: d.Log, Cat: cat, Clock: d.Clock, Jobs: d.Jobs, Events: d.Events}
+	s.Limiter = ratelimit.New(d.DB, d.Clock)
 	s.Sessions = newSessionManager(d.Cfg, d.DB)
 	s.metrics = newMetrics()
 	tmpl, err := parseTemplates(cat)

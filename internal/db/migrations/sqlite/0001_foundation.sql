@@ -193,3 +193,26 @@ CREATE TABLE jobs (
     finished_at  INTEGER
 );
 CREATE INDEX jobs_ready ON jobs (state, run_at);
+
+-- Audit log of every back-office action: who, what, when, from where. Never updated.
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    actor_id    INTEGER REFERENCES people(id),
+    body_id     INTEGER REFERENCES bodies(id),
+    action      TEXT NOT NULL,
+    target_type TEXT NOT NULL DEFAULT '',
+    target_id   INTEGER,
+    details     TEXT NOT NULL DEFAULT '',
+    ip          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_body ON audit_log (body_id, at);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+-- Fixed-window rate-limit counters, shared by every app server through the database.
+CREATE TABLE rate_limits (
+    key          TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    count        INTEGER NOT NULL,
+    PRIMARY KEY (key, window_start)
+);
