@@ -36,7 +36,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 // openApp parses the configuration, opens and migrates the database.
 func openApp(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer, adjust func(*config.Config)) (*app, error) {
-	cfg, err := config.Parse(name, args, getenv)
+	cfg, err := config.Parse(name, args, getenv, stderr)
 	if err != nil {
 		return nil, err
 	}

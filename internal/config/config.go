@@ -5,6 +5,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -145,9 +146,12 @@ func Default() Config {
 
 // Parse reads flags (args, without the program and sub-command names) and the
 // environment into a Config. The returned FlagSet has already printed usage on -h.
-func Parse(name string, args []string, getenv func(string) string) (Config, error) {
+func Parse(name string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	c := Default()
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	if out != nil {
+		fs.SetOutput(out)
+	}
 	values := map[string]*string{}
 	for _, s := range Settings() {
 		if v := getenv(s.Env); v != "" {
