@@ -48,6 +48,11 @@ var errWriterClosed = errors.New("db: writer closed")
 
 func (w *writer) do(ctx context.Context, d *DB, fn func(*Tx) error) error {
 	w.once.Do(func() { go w.loop(d) })
+	select {
+	case <-w.quit:
+		return errWriterClosed
+	default:
+	}
 	req := &writeReq{ctx: ctx, fn: fn, result: make(chan error, 1)}
 	select {
 	case w.queue <- req:
