@@ -2,6 +2,10 @@ package catalog
 
 import (
 	"context"
+	"slices"
+	"strings"
+
+	"participe/internal/catalog/search"
 
 	"participe/internal/db"
 )
@@ -35,8 +39,13 @@ func (s *Service) Body(ctx context.Context, slug string) (*Body, error) {
 	return &list[0], nil
 }
 
-// Bodies returns every body with its social accounts and initiative counts, by name.
+// Bodies returns every body with its social accounts and initiative counts, by name
+// (cached: callers must not modify the slice).
 func (s *Service) Bodies(ctx context.Context) ([]Body, error) {
+	return s.cache.bodies.get(ctx, s.loadBodies)
+}
+
+func (s *Service) loadBodies(ctx context.Context) ([]Body, error) {
 	now := db.T(s.clock.Now())
 	rows, err := s.db.Query(ctx, `SELECT `+bodyColumns+`,
 		(SELECT COUNT(*) FROM initiatives i WHERE i.body_id = b.id AND `+publicWhere+` AND i.starts_at <= ? AND i.ends_at > ?),
@@ -59,6 +68,7 @@ func (s *Service) Bodies(ctx context.Context) ([]Body, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	sortByName(out, func(b Body) string { return b.NameFR })
 	return out, s.attachSocial(ctx, out)
 }
 
@@ -89,8 +99,13 @@ func (s *Service) attachSocial(ctx context.Context, bodies []Body) error {
 	return rows.Err()
 }
 
-// Themes returns every theme with its count of public initiatives.
+// Themes returns every theme with its count of public initiatives (cached: callers
+// must not modify the slice).
 func (s *Service) Themes(ctx context.Context) ([]Theme, error) {
+	return s.cache.themes.get(ctx, s.loadThemes)
+}
+
+func (s *Service) loadThemes(ctx context.Context) ([]Theme, error) {
 	now := db.T(s.clock.Now())
 	rows, err := s.db.Query(ctx, `SELECT t.id, t.slug, t.name_fr, t.name_en, t.description_fr, t.description_en,
 		(SELECT COUNT(*) FROM initiative_themes it JOIN initiatives i ON i.id = it.initiative_id WHERE it.theme_id = t.id AND `+publicWhere+`)
@@ -107,6 +122,7 @@ func (s *Service) Themes(ctx context.Context) ([]Theme, error) {
 		}
 		out = append(out, t)
 	}
+	sortByName(out, func(t Theme) string { return t.NameFR })
 	return out, rows.Err()
 }
 
@@ -121,8 +137,13 @@ func (s *Service) Theme(ctx context.Context, slug string) (*Theme, error) {
 	return &t, nil
 }
 
-// Regions returns the 17 administrative regions.
+// Regions returns the 17 administrative regions (cached: callers must not modify the
+// slice).
 func (s *Service) Regions(ctx context.Context) ([]Region, error) {
+	return s.cache.regions.get(ctx, s.loadRegions)
+}
+
+func (s *Service) loadRegions(ctx context.Context) ([]Region, error) {
 	rows, err := s.db.Query(ctx, `SELECT code, name_fr, name_en, population FROM regions ORDER BY code`)
 	if err != nil {
 		return nil, err
@@ -137,4 +158,10 @@ func (s *Service) Regions(ctx context.Context) ([]Region, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// sortByName orders by French name ignoring accents and case ("Économie" among the E,
+// not after "Transport" as a byte order would put it).
+func sortByName[T any](list []T, name func(T) string) {
+	slices.SortStableFunc(list, func(a, b T) int { return strings.Compare(search.Fold(name(a)), search.Fold(name(b))) })
 }

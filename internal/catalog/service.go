@@ -12,10 +12,13 @@ import (
 type Service struct {
 	db    *db.DB
 	clock participe.Clock
+	cache *lookups
 }
 
 // New returns the catalog service.
-func New(d *db.DB, clock participe.Clock) *Service { return &Service{db: d, clock: clock} }
+func New(d *db.DB, clock participe.Clock) *Service {
+	return &Service{db: d, clock: clock, cache: &lookups{}}
+}
 
 // publicWhere restricts to initiatives the public may see: published (or scheduled and
 // due, or closed/archived) with a publication date in the past.
@@ -134,3 +137,5 @@ func (s *Service) HomeCounts(ctx context.Context) (Counts, error) {
 		FROM initiatives i WHERE `+publicWhere, now, now, now, now, now).Scan(&c.Open, &c.Upcoming, &c.WithResults, &c.Bodies)
 	return c, err
 }
+
+func dbNow(s *Service) db.Time { return db.T(s.clock.Now()) }

@@ -173,3 +173,11 @@ func (i *Initiative) HasTool(tool string) bool {
 	}
 	return false
 }
+
+// CreatedAtOr returns CreatedAt, or t when it is not loaded (lists).
+func (i *Initiative) CreatedAtOr(t time.Time) time.Time {
+	if i.CreatedAt.IsZero() {
+		return t
+	}
+	return i.CreatedAt
+}

@@ -12,6 +12,7 @@ import (
 // regions, audiences, modes and tools, and refreshes its search document. It does no
 // authorization: the back office checks the actor's scope before calling it.
 func SaveInitiative(ctx context.Context, tx *db.Tx, i *Initiative) error {
+	defer Invalidate()
 	args := []any{i.Slug, i.BodyID, i.Kind, i.State, i.Featured, i.TitleFR, i.TitleEN, i.SummaryFR, i.SummaryEN,
 		i.DescriptionFR, i.DescriptionEN, i.HowFR, i.HowEN, i.UseFR, i.UseEN, i.AccessibilityFR, i.AccessibilityEN,
 		i.PartnersFR, i.PartnersEN, i.ContactName, i.ContactEmail, i.ContactPhone,

@@ -115,4 +115,6 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	})
 }
 
-func codeFor(i int) string { return string(rune('A'+i/26%26)) + string(rune('a'+i%26)) + string(rune('0'+i/676)) }
+func codeFor(i int) string {
+	return string(rune('A'+i/26%26)) + string(rune('a'+i%26)) + string(rune('0'+i/676))
+}

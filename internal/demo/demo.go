@@ -25,7 +25,9 @@ type Report struct {
 }
 
 // Add appends a line to the report.
-func (r *Report) Add(format string, args ...any) { r.Lines = append(r.Lines, fmt.Sprintf(format, args...)) }
+func (r *Report) Add(format string, args ...any) {
+	r.Lines = append(r.Lines, fmt.Sprintf(format, args...))
+}
 
 func (r *Report) String() string { return strings.Join(r.Lines, "\n") }
 

@@ -1,6 +1,79 @@
 package web
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+	"os"
+	"time"
+
+	"participe/internal/catalog"
+	"participe/internal/results"
+)
+
+// resultsHandlers serves the results area: results and follow-ups of initiatives, the
+// "Vous avez parlé — nous avons écouté" portal page, dashboards, open data, my
+// contributions, suggestions, and the back-office pages of results and API tokens.
+type resultsHandlers struct {
+	s   *Server
+	svc *results.Service
+	cat *catalog.Service
+}
+
+// newResultsService builds the results service with the server's settings (shared by
+// the results pages and the API).
+func (s *Server) newResultsService() *results.Service {
+	svc := results.New(s.DB, s.Clock, s.Jobs)
+	svc.T = s.Cat.T
+	svc.BaseURL = s.Cfg.BaseURL
+	// Until the lead adds a setting to internal/config, the reminder delay can be set
+	// with PARTICIPE_REMINDER_BEFORE (a Go duration such as "48h").
+	if v := os.Getenv("PARTICIPE_REMINDER_BEFORE"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			svc.ReminderBefore = d
+		}
+	}
+	return svc
+}
 
 // routesResults registers this area's routes (owned by the results area).
-func (s *Server) routesResults(mux *http.ServeMux) {}
+func (s *Server) routesResults(mux *http.ServeMux) {
+	h := &resultsHandlers{s: s, svc: s.newResultsService(), cat: catalog.New(s.DB, s.Clock)}
+	h.svc.RegisterJobs(s.Jobs)
+	// The periodic scan (reminders before closing, satisfaction questionnaires) is a job
+	// that re-queues itself; this makes sure one is queued for the current slot.
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := h.svc.ScheduleReminderScan(ctx); err != nil && s.Log != nil {
+			s.Log.Warn("results: schedule reminder scan", "err", err)
+		}
+	}()
+
+	s.page(mux, "GET /resultats", h.portal)
+	s.page(mux, "GET /initiatives/{slug}/resultats", h.initiativeResults)
+	s.page(mux, "GET /initiatives/{slug}/resultats/documents/{doc}", h.document)
+	s.page(mux, "GET /initiatives/{slug}/tableau-de-bord", h.initiativeDashboard)
+	s.page(mux, "GET /tableau-de-bord", h.platformDashboard)
+	s.page(mux, "GET /suites/{id}", h.followUp)
+	s.page(mux, "POST /suites/{id}/suivre", h.followFollowUp)
+	s.page(mux, "GET /donnees-ouvertes", h.openData)
+	mux.Handle("GET /donnees-ouvertes/catalogue.json", s.handle(h.dcat))
+	mux.Handle("GET /donnees-ouvertes/{slug}/{file}", s.handle(h.export))
+	s.page(mux, "GET /mon-espace/contributions", h.mine)
+	s.page(mux, "GET /suggestions", h.suggestForm)
+	s.page(mux, "POST /suggestions", h.suggestPost)
+
+	s.page(mux, "GET /admin/suggestions", h.adminSuggestions)
+	s.page(mux, "POST /admin/suggestions/{id}", h.adminModerateSuggestion)
+	s.page(mux, "GET /admin/initiatives/{id}/resultats", h.adminResults)
+	s.page(mux, "POST /admin/initiatives/{id}/resultats", h.adminSaveSummary)
+	s.page(mux, "POST /admin/initiatives/{id}/resultats/themes", h.adminAddTheme)
+	s.page(mux, "POST /admin/initiatives/{id}/resultats/themes/{theme}/supprimer", h.adminDeleteTheme)
+	s.page(mux, "POST /admin/initiatives/{id}/resultats/documents", h.adminAddDocument)
+	s.page(mux, "POST /admin/initiatives/{id}/resultats/documents/{doc}/supprimer", h.adminDeleteDocument)
+	s.page(mux, "POST /admin/initiatives/{id}/resultats/publier", h.adminPublish)
+	s.page(mux, "POST /admin/initiatives/{id}/resultats/depublier", h.adminUnpublish)
+	s.page(mux, "POST /admin/initiatives/{id}/resultats/suites", h.adminCreateFollowUp)
+	s.page(mux, "POST /admin/suites/{id}/mises-a-jour", h.adminAddUpdate)
+	s.page(mux, "POST /admin/suites/{id}/supprimer", h.adminDeleteFollowUp)
+}

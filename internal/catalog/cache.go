@@ -1,0 +1,66 @@
+package catalog
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// generation counts catalog writes in this process. SaveInitiative bumps it, so the
+// caches below drop their copy at once after a change made here; other app servers
+// (several behind a load balancer) see it after the TTL. The database stays the only
+// source of truth: the cache is a copy, never the only one (PERFORMANCE-NOTES).
+var generation atomic.Int64
+
+// Invalidate drops every cached lookup (after a write to bodies, themes or news that
+// does not go through SaveInitiative).
+func Invalidate() { generation.Add(1) }
+
+// cacheTTL bounds how stale a cached lookup may be on another app server.
+const cacheTTL = 15 * time.Second
+
+// cached holds one value computed by load, reloaded after ttl or a new generation.
+// Concurrent misses wait for one load instead of all hitting the database.
+type cached[T any] struct {
+	mu     sync.RWMutex
+	val    T
+	gen    int64
+	at     time.Time
+	loaded bool
+}
+
+func (c *cached[T]) get(ctx context.Context, load func(context.Context) (T, error)) (T, error) {
+	g := generation.Load()
+	c.mu.RLock()
+	if c.loaded && c.gen == g && time.Since(c.at) < cacheTTL {
+		v := c.val
+		c.mu.RUnlock()
+		return v, nil
+	}
+	c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.loaded && c.gen == g && time.Since(c.at) < cacheTTL {
+		return c.val, nil
+	}
+	v, err := load(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	c.val, c.gen, c.at, c.loaded = v, g, time.Now(), true
+	return v, nil
+}
+
+// lookups are the rarely-changing lists the portal reads on every page.
+type lookups struct {
+	themes  cached[[]Theme]
+	bodies  cached[[]Body]
+	regions cached[[]Region]
+	home    cached[*Home]
+}
+
+// Generation is the current write generation, for caches built on the catalog (the
+// portal's page cache): a change means "drop what you computed".
+func Generation() int64 { return generation.Load() }

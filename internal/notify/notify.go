@@ -1,0 +1,452 @@
+// Package notify delivers notifications: follows (initiative, proposal, theme, body),
+// the in-app notification centre with its unread count, and email, sent at once or in
+// a daily digest as each person chooses. Events are recorded as jobs in the transaction
+// of the write that causes them, so a notification is never lost: the fan-out job
+// writes the notifications, then queues the emails (mail.send), which the queue retries.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"participe/internal/db"
+	"participe/internal/i18n"
+	"participe/internal/jobs"
+	"participe/internal/mail"
+	"participe/internal/participe"
+)
+
+// Jobs of this package.
+const (
+	JobFanout = "notify.fanout"
+	JobDigest = "notify.digest"
+)
+
+// Kinds of notification.
+const (
+	KindAnswer      = "answer"       // an official answer to my proposal (or one I follow)
+	KindReply       = "reply"        // a reply to my comment
+	KindNewProposal = "new_proposal" // a new proposal in something I follow
+	KindHidden      = "hidden"       // my contribution was hidden by moderation
+)
+
+// Email modes of a person.
+const (
+	ModeImmediate = "immediate"
+	ModeDigest    = "digest"
+	ModeNone      = "none"
+)
+
+// Follow targets.
+const (
+	TargetInitiative = "initiative"
+	TargetProposal   = "proposal"
+	TargetTheme      = "theme"
+	TargetBody       = "body"
+)
+
+// Event is something that happened, recorded for the fan-out job.
+type Event struct {
+	Kind           string `json:"kind"`
+	ActorID        int64  `json:"actor_id,omitempty"`
+	InitiativeID   int64  `json:"initiative_id,omitempty"`
+	ProposalID     int64  `json:"proposal_id,omitempty"`
+	ContributionID int64  `json:"contribution_id,omitempty"`
+	// Title is the proposal's title; Reason the moderation reason; StateFR/EN the answer.
+	Title   string `json:"title,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	StateFR string `json:"state_fr,omitempty"`
+	StateEN string `json:"state_en,omitempty"`
+	// URL is the French path the notification links to.
+	URL string `json:"url,omitempty"`
+}
+
+// Service records and delivers notifications.
+type Service struct {
+	db      *db.DB
+	clock   participe.Clock
+	jobs    *jobs.Queue
+	cat     *i18n.Catalog
+	baseURL string
+}
+
+// New returns the service.
+func New(d *db.DB, clock participe.Clock, q *jobs.Queue, cat *i18n.Catalog, baseURL string) *Service {
+	return &Service{db: d, clock: clock, jobs: q, cat: cat, baseURL: strings.TrimRight(baseURL, "/")}
+}
+
+// Register installs the job handlers.
+func (s *Service) Register(q *jobs.Queue) {
+	q.Handle(JobFanout, s.fanout)
+	q.Handle(JobDigest, s.digest)
+}
+
+// EmitTx records ev inside tx: it is delivered only if tx commits.
+func (s *Service) EmitTx(ctx context.Context, tx *db.Tx, ev Event) error {
+	return s.jobs.EnqueueTx(ctx, tx, JobFanout, ev, jobs.Options{})
+}
+
+// recipients finds who is told of ev (never the person who caused it).
+func (s *Service) recipients(ctx context.Context, tx *db.Tx, ev Event) ([]int64, error) {
+	var q string
+	var args []any
+	switch ev.Kind {
+	case KindAnswer:
+		q = `SELECT author_id FROM contributions WHERE id = ? AND author_id IS NOT NULL
+			UNION SELECT person_id FROM follows WHERE target_type = 'proposal' AND target_id = ?`
+		args = []any{ev.ProposalID, ev.ProposalID}
+	case KindReply, KindHidden:
+		q = `SELECT author_id FROM contributions WHERE id = ? AND author_id IS NOT NULL`
+		args = []any{ev.ContributionID}
+	case KindNewProposal:
+		q = `SELECT person_id FROM follows WHERE target_type = 'initiative' AND target_id = ?
+			UNION SELECT f.person_id FROM follows f JOIN initiatives i ON i.body_id = f.target_id
+				WHERE f.target_type = 'body' AND i.id = ?
+			UNION SELECT f.person_id FROM follows f JOIN initiative_themes it ON it.theme_id = f.target_id
+				WHERE f.target_type = 'theme' AND it.initiative_id = ?`
+		args = []any{ev.InitiativeID, ev.InitiativeID, ev.InitiativeID}
+	default:
+		return nil, fmt.Errorf("notify: unknown kind %q", ev.Kind)
+	}
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if id != ev.ActorID {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
+}
+
+type recipient struct {
+	id     int64
+	email  string
+	locale string
+	mode   string
+}
+
+// fanout writes one notification per recipient and queues their email (now or in the
+// next digest), all in one transaction: a failure retries the whole fan-out.
+func (s *Service) fanout(ctx context.Context, payload []byte) error {
+	var ev Event
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return nil // a malformed payload never becomes valid: drop it
+	}
+	now := s.clock.Now()
+	return s.db.Write(ctx, func(tx *db.Tx) error {
+		ids, err := s.recipients(ctx, tx, ev)
+		if err != nil {
+			return err
+		}
+		params, _ := json.Marshal(ev)
+		for _, id := range ids {
+			var r recipient
+			var email *string
+			err := tx.QueryRow(ctx, `SELECT p.id, p.email, p.locale, COALESCE(np.email_mode, 'immediate')
+				FROM people p LEFT JOIN notification_prefs np ON np.person_id = p.id
+				WHERE p.id = ? AND p.deleted_at IS NULL`, id).Scan(&r.id, &email, &r.locale, &r.mode)
+			if db.IsNoRows(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if email != nil {
+				r.email = *email
+			}
+			var emailed any
+			if r.mode == ModeImmediate && r.email != "" {
+				emailed = db.T(now)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO notifications (person_id, kind, params, url, created_at, emailed_at)
+				VALUES (?, ?, ?, ?, ?, ?)`, id, ev.Kind, string(params), ev.URL, db.T(now), emailed); err != nil {
+				return err
+			}
+			if r.email == "" {
+				continue
+			}
+			switch r.mode {
+			case ModeImmediate:
+				lang := i18n.Normalize(r.locale)
+				text := s.Text(lang, ev.Kind, ev) + "\n\n" + s.link(lang, ev.URL) + "\n\n" + s.cat.T(lang, "notify.email.footer", s.link(lang, "/mon-espace/notifications/preferences"))
+				if err := mail.EnqueueTx(ctx, s.jobs, tx, mail.Message{To: r.email, Subject: s.cat.T(lang, "notify.email.subject"), Text: text}); err != nil {
+					return err
+				}
+			case ModeDigest:
+				at := nextDigest(now)
+				key := fmt.Sprintf("notify.digest:%d:%s", id, at.Format("2006-01-02"))
+				if err := s.jobs.EnqueueTx(ctx, tx, JobDigest, digestPayload{PersonID: id}, jobs.Options{RunAt: at, UniqueKey: key}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// nextDigest is the next 7 h in Québec after now.
+func nextDigest(now time.Time) time.Time {
+	q := now.In(i18n.Quebec)
+	at := time.Date(q.Year(), q.Month(), q.Day(), 7, 0, 0, 0, i18n.Quebec)
+	if !at.After(q) {
+		at = at.AddDate(0, 0, 1)
+	}
+	return at.UTC()
+}
+
+type digestPayload struct {
+	PersonID int64 `json:"person_id"`
+}
+
+// digest sends one email with every notification not yet emailed.
+func (s *Service) digest(ctx context.Context, payload []byte) error {
+	var p digestPayload
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return nil
+	}
+	now := s.clock.Now()
+	return s.db.Write(ctx, func(tx *db.Tx) error {
+		var email *string
+		var locale string
+		err := tx.QueryRow(ctx, `SELECT email, locale FROM people WHERE id = ? AND deleted_at IS NULL`, p.PersonID).Scan(&email, &locale)
+		if db.IsNoRows(err) || (err == nil && (email == nil || *email == "")) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		lang := i18n.Normalize(locale)
+		rows, err := tx.Query(ctx, `SELECT id, kind, params FROM notifications WHERE person_id = ? AND emailed_at IS NULL ORDER BY id LIMIT 200`, p.PersonID)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		var ids []any
+		for rows.Next() {
+			var id int64
+			var kind, params string
+			if err := rows.Scan(&id, &kind, &params); err != nil {
+				rows.Close()
+				return err
+			}
+			var ev Event
+			_ = json.Unmarshal([]byte(params), &ev)
+			fmt.Fprintf(&b, "- %s\n  %s\n", s.Text(lang, kind, ev), s.link(lang, ev.URL))
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			return nil
+		}
+		text := s.cat.T(lang, "notify.digest.intro") + "\n\n" + b.String() + "\n" + s.cat.T(lang, "notify.email.footer", s.link(lang, "/mon-espace/notifications/preferences"))
+		if err := mail.EnqueueTx(ctx, s.jobs, tx, mail.Message{To: *email, Subject: s.cat.T(lang, "notify.digest.subject"), Text: text}); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE notifications SET emailed_at = ? WHERE id IN (`+placeholders(len(ids))+`)`, append([]any{db.T(now)}, ids...)...)
+		return err
+	})
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func (s *Service) link(lang, path string) string {
+	if path == "" {
+		path = "/mon-espace/notifications"
+	}
+	if lang == "en" {
+		path = "/en" + path
+	}
+	return s.baseURL + path
+}
+
+// Text renders a notification in lang.
+func (s *Service) Text(lang, kind string, ev Event) string {
+	state := ev.StateFR
+	if lang == "en" && ev.StateEN != "" {
+		state = ev.StateEN
+	}
+	switch kind {
+	case KindAnswer:
+		return s.cat.T(lang, "notify.kind.answer", ev.Title, state)
+	case KindReply:
+		return s.cat.T(lang, "notify.kind.reply", ev.Title)
+	case KindNewProposal:
+		return s.cat.T(lang, "notify.kind.new_proposal", ev.Title)
+	case KindHidden:
+		return s.cat.T(lang, "notify.kind.hidden", ev.Reason)
+	}
+	return kind
+}
+
+// Notification is one entry of the notification centre.
+type Notification struct {
+	ID        int64
+	Kind      string
+	Text      string
+	URL       string
+	CreatedAt time.Time
+	Read      bool
+}
+
+// List returns a page of the person's notifications, newest first, rendered in lang.
+func (s *Service) List(ctx context.Context, personID int64, lang string, offset, limit int) ([]Notification, int, error) {
+	var total int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE person_id = ?`, personID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.db.Query(ctx, `SELECT id, kind, params, url, created_at, read_at FROM notifications
+		WHERE person_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, personID, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Notification
+	for rows.Next() {
+		var n Notification
+		var params string
+		var created, read db.Time
+		if err := rows.Scan(&n.ID, &n.Kind, &params, &n.URL, &created, &read); err != nil {
+			return nil, 0, err
+		}
+		var ev Event
+		_ = json.Unmarshal([]byte(params), &ev)
+		n.Text = s.Text(lang, n.Kind, ev)
+		n.CreatedAt, n.Read = created.Time, !read.IsZero()
+		out = append(out, n)
+	}
+	return out, total, rows.Err()
+}
+
+// UnreadCount is the header badge's number (0 on error: the badge is not worth a 500).
+func (s *Service) UnreadCount(ctx context.Context, personID int64) int {
+	var n int
+	_ = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE person_id = ? AND read_at IS NULL`, personID).Scan(&n)
+	return n
+}
+
+// MarkRead marks one notification (id > 0) or all of them (id 0) as read.
+func (s *Service) MarkRead(ctx context.Context, personID, id int64) error {
+	now := db.T(s.clock.Now())
+	if id == 0 {
+		_, err := s.db.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE person_id = ? AND read_at IS NULL`, now, personID)
+		return err
+	}
+	_, err := s.db.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE person_id = ? AND id = ? AND read_at IS NULL`, now, personID, id)
+	return err
+}
+
+// Mode returns the person's email mode.
+func (s *Service) Mode(ctx context.Context, personID int64) (string, error) {
+	mode := ModeImmediate
+	err := s.db.QueryRow(ctx, `SELECT email_mode FROM notification_prefs WHERE person_id = ?`, personID).Scan(&mode)
+	if db.IsNoRows(err) {
+		return ModeImmediate, nil
+	}
+	return mode, err
+}
+
+// SetMode saves the person's email mode.
+func (s *Service) SetMode(ctx context.Context, personID int64, mode string) error {
+	if mode != ModeImmediate && mode != ModeDigest && mode != ModeNone {
+		return participe.FieldError("email_mode", "notify.error.mode")
+	}
+	_, err := s.db.Exec(ctx, `INSERT INTO notification_prefs (person_id, email_mode, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (person_id) DO UPDATE SET email_mode = excluded.email_mode, updated_at = excluded.updated_at`,
+		personID, mode, db.T(s.clock.Now()))
+	return err
+}
+
+// ValidTarget reports whether t is a follow target type.
+func ValidTarget(t string) bool {
+	return t == TargetInitiative || t == TargetProposal || t == TargetTheme || t == TargetBody
+}
+
+// Follow starts (on=true) or stops following a target. Following twice is harmless.
+func (s *Service) Follow(ctx context.Context, personID int64, target string, id int64, on bool) error {
+	if !ValidTarget(target) || id <= 0 {
+		return participe.KeyError(participe.EINVALID, "notify.error.target")
+	}
+	if !on {
+		_, err := s.db.Exec(ctx, `DELETE FROM follows WHERE person_id = ? AND target_type = ? AND target_id = ?`, personID, target, id)
+		return err
+	}
+	if !s.targetExists(ctx, target, id) {
+		return participe.Errorf(participe.ENOTFOUND, "follow target not found")
+	}
+	_, err := s.db.Exec(ctx, `INSERT INTO follows (person_id, target_type, target_id, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (person_id, target_type, target_id) DO NOTHING`, personID, target, id, db.T(s.clock.Now()))
+	return err
+}
+
+func (s *Service) targetExists(ctx context.Context, target string, id int64) bool {
+	table := map[string]string{TargetInitiative: "initiatives", TargetProposal: "proposals", TargetTheme: "themes", TargetBody: "bodies"}[target]
+	var n int
+	_ = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM `+table+` WHERE id = ?`, id).Scan(&n)
+	return n > 0
+}
+
+// IsFollowing reports whether the person follows the target.
+func (s *Service) IsFollowing(ctx context.Context, personID int64, target string, id int64) bool {
+	var n int
+	_ = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM follows WHERE person_id = ? AND target_type = ? AND target_id = ?`, personID, target, id).Scan(&n)
+	return n > 0
+}
+
+// Followed is one thing a person follows, with its names and link.
+type Followed struct {
+	Target         string
+	ID             int64
+	NameFR, NameEN string
+	URL            string
+}
+
+// Follows lists what the person follows.
+func (s *Service) Follows(ctx context.Context, personID int64) ([]Followed, error) {
+	rows, err := s.db.Query(ctx, `SELECT f.target_type, f.target_id,
+		COALESCE(i.title_fr, p.title, t.name_fr, b.name_fr, ''), COALESCE(i.title_en, p.title_en, t.name_en, b.name_en, ''),
+		COALESCE(i.slug, pi.slug, t.slug, b.slug, '')
+		FROM follows f
+		LEFT JOIN initiatives i ON f.target_type = 'initiative' AND i.id = f.target_id
+		LEFT JOIN proposals p ON f.target_type = 'proposal' AND p.id = f.target_id
+		LEFT JOIN initiatives pi ON pi.id = p.initiative_id
+		LEFT JOIN themes t ON f.target_type = 'theme' AND t.id = f.target_id
+		LEFT JOIN bodies b ON f.target_type = 'body' AND b.id = f.target_id
+		WHERE f.person_id = ? ORDER BY f.created_at DESC`, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Followed
+	for rows.Next() {
+		var f Followed
+		var slug string
+		if err := rows.Scan(&f.Target, &f.ID, &f.NameFR, &f.NameEN, &slug); err != nil {
+			return nil, err
+		}
+		switch f.Target {
+		case TargetInitiative:
+			f.URL = "/initiatives/" + slug
+		case TargetProposal:
+			f.URL = fmt.Sprintf("/initiatives/%s/propositions/%d", slug, f.ID)
+		case TargetTheme:
+			f.URL = "/themes/" + slug
+		case TargetBody:
+			f.URL = "/organismes/" + slug
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,150 @@
+// Package results closes the loop of an initiative: the published results (summary,
+// themes that emerged, documents, key figures computed from the data), the follow-ups
+// ("suites prévues") tracked to completion with dated updates, the evaluation dashboards,
+// representativeness against population figures, open-data exports and their catalogue,
+// reminders before an initiative closes, and the public's suggestions and ratings.
+package results
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"participe/internal/db"
+	"participe/internal/jobs"
+	"participe/internal/participe"
+)
+
+// Translator gives a message of the i18n catalog in a language (mail texts of jobs).
+type Translator func(lang, key string, args ...any) string
+
+// Service is the results area's service.
+type Service struct {
+	db    *db.DB
+	clock participe.Clock
+	jobs  *jobs.Queue
+	// T renders mail texts; BaseURL prefixes links in mail.
+	T       Translator
+	BaseURL string
+	// ReminderBefore is how long before an initiative closes its followers are reminded.
+	ReminderBefore time.Duration
+	// DashboardTTL bounds how stale a cached dashboard may be.
+	DashboardTTL time.Duration
+
+	schema schemaCache
+	cache  ttlCache
+}
+
+// New builds the service.
+func New(d *db.DB, clock participe.Clock, q *jobs.Queue) *Service {
+	return &Service{db: d, clock: clock, jobs: q, ReminderBefore: 48 * time.Hour, DashboardTTL: 30 * time.Second,
+		T: func(lang, key string, args ...any) string { return key }}
+}
+
+// schemaCache remembers which optional tables of other areas exist (their migrations
+// may or may not be present in a build), so queries adapt instead of failing.
+type schemaCache struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// has reports whether table exists (names come from constants in this package only).
+func (s *Service) has(ctx context.Context, table string) bool {
+	s.schema.mu.Lock()
+	if v, ok := s.schema.seen[table]; ok {
+		s.schema.mu.Unlock()
+		return v
+	}
+	s.schema.mu.Unlock()
+	var n int
+	var err error
+	if s.db.Engine == db.Postgres {
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`, table).Scan(&n)
+	} else {
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?`, table).Scan(&n)
+	}
+	if err != nil {
+		return false
+	}
+	s.schema.mu.Lock()
+	if s.schema.seen == nil {
+		s.schema.seen = map[string]bool{}
+	}
+	s.schema.seen[table] = n > 0
+	s.schema.mu.Unlock()
+	return n > 0
+}
+
+// hasColumn reports whether table has column (optional columns of other areas).
+func (s *Service) hasColumn(ctx context.Context, table, column string) bool {
+	key := table + "." + column
+	s.schema.mu.Lock()
+	if v, ok := s.schema.seen[key]; ok {
+		s.schema.mu.Unlock()
+		return v
+	}
+	s.schema.mu.Unlock()
+	var n int
+	var err error
+	if s.db.Engine == db.Postgres {
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?`, table, column).Scan(&n)
+	} else {
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n)
+	}
+	ok := err == nil && n > 0
+	s.schema.mu.Lock()
+	if s.schema.seen == nil {
+		s.schema.seen = map[string]bool{}
+	}
+	s.schema.seen[key] = ok
+	s.schema.mu.Unlock()
+	return ok
+}
+
+// ttlCache keeps computed aggregates for a short time. It is only a cache of derived
+// figures (never the only copy of anything), so several app servers may each hold one.
+type ttlCache struct {
+	mu      sync.Mutex
+	entries map[string]ttlEntry
+}
+
+type ttlEntry struct {
+	at  time.Time
+	val any
+}
+
+func (c *ttlCache) get(key string, now time.Time, ttl time.Duration) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || now.Sub(e.at) > ttl || now.Before(e.at) {
+		return nil, false
+	}
+	return e.val, true
+}
+
+func (c *ttlCache) put(key string, now time.Time, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]ttlEntry{}
+	}
+	c.entries[key] = ttlEntry{at: now, val: v}
+}
+
+// Invalidate drops every cached aggregate (after a write that changes them).
+func (s *Service) Invalidate() {
+	s.cache.mu.Lock()
+	s.cache.entries = nil
+	s.cache.mu.Unlock()
+}
+
+// canManage reports whether the actor may write the results of body's initiatives.
+func canManage(a *participe.Actor, bodyID int64) bool {
+	return a != nil && a.Has(participe.RoleManager, bodyID)
+}
+
+// canAnalyse reports whether the actor sees staff figures of a body.
+func canAnalyse(a *participe.Actor, bodyID int64) bool {
+	return a != nil && a.HasAny(bodyID, participe.RoleManager, participe.RoleAnalyst, participe.RoleModerator)
+}

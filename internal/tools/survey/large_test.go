@@ -1,0 +1,51 @@
+package survey
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"participe/internal/db"
+	"participe/internal/participe"
+)
+
+// TestLargeResultsTiming measures the results of the seed-large survey (500,000
+// responses) read from the aggregates. Run with PARTICIPE_LARGE_DB=sqlite:/path.db after
+// `participe seed-large`.
+func TestLargeResultsTiming(t *testing.T) {
+	dsn := os.Getenv("PARTICIPE_LARGE_DB")
+	if dsn == "" {
+		t.Skip("PARTICIPE_LARGE_DB not set")
+	}
+	ctx := context.Background()
+	d, err := db.Open(ctx, db.Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var id int64
+	if err := d.QueryRow(ctx, `SELECT id FROM surveys WHERE purpose = 'bench'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	svc := New(d, participe.SystemClock{}, nil)
+	sv, err := svc.ByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []Filter{{}, {Channel: ChannelPaper}, {Region: "06", AgeGroup: "25-34"}} {
+		start := time.Now()
+		res, err := svc.Results(ctx, sv, f, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		el := time.Since(start)
+		t.Logf("filter %+v: %d responses, %d questions in %s", f, res.Total, len(res.Questions), el)
+		if f == (Filter{}) && res.Total < 500000 {
+			t.Fatalf("total %d", res.Total)
+		}
+		if el > time.Second {
+			t.Errorf("results took %s (> 1 s)", el)
+		}
+	}
+}
