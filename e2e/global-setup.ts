@@ -33,12 +33,22 @@ export default async function globalSetup(_config: FullConfig): Promise<void> {
   }
   const base = process.env.PARTICIPE_E2E_BASE_URL!;
   const started = Date.now();
-  const pages = await crawl(base, { starts: ["/plan-du-site", "/en/plan-du-site"] });
+  const { pages, links } = await crawl(base, { starts: ["/plan-du-site", "/en/plan-du-site"] });
   // States of pages that no link without a query string reaches.
   pages.push(...extraPages);
   const file = join(dir, "pages.json");
   writeFileSync(file, JSON.stringify(pages, null, 1));
   process.env.PARTICIPE_E2E_PAGES = file;
+  const linksFile = join(dir, "links.json");
+  writeFileSync(linksFile, JSON.stringify(links, null, 1));
+  process.env.PARTICIPE_E2E_LINKS = linksFile;
   const fr = pages.filter((p) => p.lang === "fr").length;
-  console.log(`[e2e] crawled ${pages.length} pages (${fr} French, ${pages.length - fr} English) in ${Date.now() - started} ms`);
+  const types = pages.filter((p) => (p.sample ?? 0) === 0).length;
+  console.log(
+    `[e2e] crawled ${pages.length} pages (${fr} French, ${pages.length - fr} English; ${types} page types)` +
+      ` and checked ${links.length} links in ${Date.now() - started} ms`,
+  );
+  if (process.env.PARTICIPE_E2E_LIST_PAGES === "1") {
+    for (const p of pages) console.log(`  ${p.sample ?? 0} ${p.status} ${p.path}  <- ${p.from}`);
+  }
 }

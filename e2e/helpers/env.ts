@@ -14,3 +14,10 @@ export function crawledPages(): CrawledPage[] {
   if (!file || !existsSync(file)) return [];
   return JSON.parse(readFileSync(file, "utf8")) as CrawledPage[];
 }
+
+// crawledLinks is every same-origin page link the crawl saw, with its HTTP status.
+export function crawledLinks(): CrawledPage[] {
+  const file = process.env.PARTICIPE_E2E_LINKS;
+  if (!file || !existsSync(file)) return [];
+  return JSON.parse(readFileSync(file, "utf8")) as CrawledPage[];
+}

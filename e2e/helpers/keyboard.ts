@@ -34,7 +34,12 @@ export async function focusedInfo(page: Page): Promise<Focused | null> {
     }
     const next = el.nextElementSibling;
     if (next) candidates.push([next, undefined], [next, "::before"], [next, "::after"]);
-    const focusVisible = candidates.some(([e, p]) => shows(e, p));
+    // Focus inside a control's own (user-agent) shadow tree, e.g. the calendar button of
+    // <input type=date>: the host does not match :focus and the browser draws that ring.
+    const innerPart = !el.matches(":focus");
+    const focusVisible = innerPart || candidates.some(([e, p]) => shows(e, p));
+    const own = getComputedStyle(el);
+    const style = `outline: ${own.outlineStyle} ${own.outlineWidth}; box-shadow: ${own.boxShadow}`;
     const label = labels && labels.length > 0 ? (labels[0].textContent ?? "").trim() : el.getAttribute("aria-label") ?? "";
     const text = (el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 50);
     const id = el.id ? `#${el.id}` : "";
@@ -45,7 +50,7 @@ export async function focusedInfo(page: Page): Promise<Focused | null> {
       label,
       expanded: el.getAttribute("aria-expanded"),
       focusVisible,
-      describe: `<${el.tagName.toLowerCase()}${id}${el.getAttribute("name") ? ` name=${el.getAttribute("name")}` : ""}> "${label || text}"`,
+      describe: `<${el.tagName.toLowerCase()}${id}${el.getAttribute("name") ? ` name=${el.getAttribute("name")}` : ""}> "${label || text}" (${style})`,
     };
   });
 }

@@ -96,11 +96,11 @@ func (s *Signer) Decode(ctx context.Context, token, resource, filters string) (C
 	if !ok {
 		return c, ErrBadCursor
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(payload)
 	if err != nil {
 		return c, ErrBadCursor
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err != nil {
 		return c, ErrBadCursor
 	}

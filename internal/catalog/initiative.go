@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"participe/internal/db"
-	"participe/internal/participe"
 )
 
 // Initiative returns the public fiche of an initiative by slug, with everything the
@@ -123,6 +122,3 @@ func (s *Service) strings(ctx context.Context, q string, args ...any) ([]string,
 	}
 	return out, rows.Err()
 }
-
-// errNotFound is returned for unknown slugs.
-var errNotFound = participe.Errorf(participe.ENOTFOUND, "not found")

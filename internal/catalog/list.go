@@ -161,21 +161,24 @@ func (s *Service) conditions(f filter.Filter, themeIDs, bodyIDs []int64, now tim
 	return w
 }
 
-func orderBy(sort string, now time.Time) (string, []any) {
+// orderBy returns the ORDER BY of a sort, on table alias t (for initiatives) and r
+// (for the search rank): the same order is applied to the inner query that picks a
+// page of ids and to the outer one that reads their columns.
+func orderBy(sort string, now time.Time, t, r string) (string, []any) {
 	n := db.T(now)
 	switch sort {
 	case filter.SortNewest:
-		return `i.published_at DESC, i.id DESC`, nil
+		return t + `.published_at DESC, ` + t + `.id DESC`, nil
 	case filter.SortPopular:
-		return `i.participants_count DESC, i.ends_at DESC, i.id`, nil
+		return t + `.participants_count DESC, ` + t + `.ends_at DESC, ` + t + `.id`, nil
 	case sortStarts:
-		return `i.starts_at, i.ends_at, i.id`, nil
+		return t + `.starts_at, ` + t + `.ends_at, ` + t + `.id`, nil
 	case filter.SortRelevance:
-		return `h.rank DESC, i.ends_at DESC, i.id`, nil
+		return r + `.rank DESC, ` + t + `.ends_at DESC, ` + t + `.id`, nil
 	}
 	// Closing date: still-open or upcoming ones by soonest end, then the closed ones,
 	// most recently closed first.
-	return `CASE WHEN i.ends_at > ? THEN 0 ELSE 1 END, CASE WHEN i.ends_at > ? THEN i.ends_at ELSE -i.ends_at END, i.id`, []any{n, n}
+	return `CASE WHEN ` + t + `.ends_at > ? THEN 0 ELSE 1 END, CASE WHEN ` + t + `.ends_at > ? THEN ` + t + `.ends_at ELSE -` + t + `.ends_at END, ` + t + `.id`, []any{n, n}
 }
 
 // hitsCTE returns the common table expression of ranked search matches (id, rank:
@@ -222,7 +225,7 @@ func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, withDe
 	w := s.conditions(f, themeIDs, bodyIDs, now)
 	var with string
 	var withArgs []any
-	from := `initiatives i JOIN bodies b ON b.id = i.body_id`
+	from := `initiatives i`
 	if f.Q != "" {
 		out.Query = search.Parse(f.Q)
 		if out.Query.Empty() {
@@ -231,18 +234,42 @@ func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, withDe
 		}
 		cte, args := s.hitsCTE(out.Query)
 		with, withArgs = `WITH `+cte+` `, args
-		from = `hits h JOIN initiatives i ON i.id = h.id JOIN bodies b ON b.id = i.body_id`
+		from = `hits h JOIN initiatives i ON i.id = h.id`
 	} else if f.Sort == filter.SortRelevance {
 		f.Sort = filter.SortClosing
 	}
-	order, orderArgs := orderBy(f.Sort, now)
-	// Two queries rather than COUNT(*) OVER (): the window makes SQLite materialize
-	// every matching row with all its columns before the LIMIT (16 ms for a feed of
-	// 50 out of 1,000), while ORDER BY … LIMIT alone keeps only the top rows and the
-	// count reads no column.
-	q := with + `SELECT ` + initiativeColumns + ` FROM ` + from + ` WHERE ` + w.sql() +
-		` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	args := append(append(append(withArgs, w.args...), orderArgs...), perPage, (f.Page-1)*perPage)
+	if f.Q != "" {
+		// Search: one pass over the ranked matches (at most MaxSearchCandidates+1
+		// ids) gives both the count and the page, instead of running the full-text
+		// match twice.
+		order, orderArgs := orderBy(f.Sort, now, "i", "h")
+		ids, err := s.ids(ctx, with+`SELECT i.id FROM `+from+` WHERE `+w.sql()+` ORDER BY `+order,
+			append(append(withArgs, w.args...), orderArgs...)...)
+		if err != nil {
+			return nil, err
+		}
+		out.Total = len(ids)
+		lo := min((f.Page-1)*perPage, len(ids))
+		hi := min(lo+perPage, len(ids))
+		if out.Items, err = s.byIDs(ctx, ids[lo:hi]); err != nil {
+			return nil, err
+		}
+		return s.finish(ctx, out, f, withDescriptions)
+	}
+	// The page of ids is chosen first (sorting ids and sort keys only), then their
+	// columns are read: sorting whole rows joined with their body made SQLite spend
+	// 5–15 ms per list on 1,000 initiatives; sorting ids takes a fraction of a ms.
+	// Counting is a separate query (COUNT(*) OVER () would materialize every row).
+	rank := `0`
+	if f.Q != "" {
+		rank = `h.rank`
+	}
+	inner, innerArgs := orderBy(f.Sort, now, "i", "h")
+	outer, outerArgs := orderBy(f.Sort, now, "p", "p")
+	q := with + `SELECT ` + initiativeColumns + ` FROM (SELECT i.id, i.ends_at, i.starts_at, i.published_at, i.participants_count, ` + rank + ` AS rank
+		FROM ` + from + ` WHERE ` + w.sql() + ` ORDER BY ` + inner + ` LIMIT ? OFFSET ?) p
+		JOIN initiatives i ON i.id = p.id JOIN bodies b ON b.id = i.body_id ORDER BY ` + outer
+	args := append(append(append(append(withArgs, w.args...), innerArgs...), perPage, (f.Page-1)*perPage), outerArgs...)
 	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -265,6 +292,11 @@ func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, withDe
 	} else if err := s.db.QueryRow(ctx, with+`SELECT COUNT(*) FROM `+from+` WHERE `+w.sql(), append(withArgs, w.args...)...).Scan(&out.Total); err != nil {
 		return nil, err
 	}
+	return s.finish(ctx, out, f, withDescriptions)
+}
+
+// finish caps the count of a search and attaches themes (and descriptions).
+func (s *Service) finish(ctx context.Context, out *List, f filter.Filter, withDescriptions bool) (*List, error) {
 	if f.Q != "" && out.Total > MaxSearchCandidates {
 		out.Total, out.Capped = MaxSearchCandidates, true
 	}
@@ -305,4 +337,55 @@ func (s *Service) attachDescriptions(ctx context.Context, list []Initiative) err
 		list[idx[id]].DescriptionFR, list[idx[id]].DescriptionEN = fr, en
 	}
 	return rows.Err()
+}
+
+// ids runs a query returning ids.
+func (s *Service) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// byIDs loads the list columns of initiatives, in the order of ids.
+func (s *Service) byIDs(ctx context.Context, ids []int64) ([]Initiative, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+initiativeColumns+` FROM initiatives i JOIN bodies b ON b.id = i.body_id
+		WHERE i.id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]Initiative, len(ids))
+	now := s.clock.Now()
+	for rows.Next() {
+		var i Initiative
+		if err := scanInitiative(rows, &i); err != nil {
+			return nil, err
+		}
+		i.Status = i.PublicStatus(now)
+		byID[i.ID] = i
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Initiative, 0, len(ids))
+	for _, id := range ids {
+		if i, ok := byID[id]; ok {
+			out = append(out, i)
+		}
+	}
+	return out, nil
 }

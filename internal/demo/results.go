@@ -7,6 +7,7 @@ import (
 
 	"participe/internal/db"
 	"participe/internal/results"
+	"participe/internal/tools/survey"
 )
 
 // resultsDialogue is what the results loader reads of data/dialogue.json (seed 004).
@@ -177,8 +178,7 @@ func loadResults(ctx context.Context, env *Env) error {
 	if err := loadSuggestions(ctx, env); err != nil {
 		return err
 	}
-	svc := results.New(env.DB, env.Clock, env.Jobs)
-	if _, err := svc.EnsureSatisfactionSurvey(ctx, initID); err != nil {
+	if err := loadSatisfaction(ctx, env, initID); err != nil {
 		return fmt.Errorf("satisfaction survey: %w", err)
 	}
 	env.Report.Add("results: %s — %d themes, %d follow-ups with dated updates", d.InitiativeSlug, len(d.Themes), len(d.FollowUps))
@@ -329,7 +329,7 @@ func loadSuggestions(ctx context.Context, env *Env) error {
 		rating                       int
 	}{
 		{"topic", "Accès aux services de garde en région", "Les places manquent hors des grands centres ; j’aimerais qu’on consulte les familles.", "approved", 0},
-		{"topic", "Transport collectif entre les régions", "Les liaisons par autocar disparaissent. Comment les maintenir ?", "approved", 0},
+		{"topic", "Transport collectif entre les régions", "Les liaisons par autocar disparaissent. Comment les maintenir?", "approved", 0},
 		{"topic", "Adaptation des municipalités aux inondations", "", "approved", 0},
 		{"topic", "Place du numérique à l’école primaire", "", "pending", 0},
 		{"rating", "", "Simple à utiliser, et j’ai enfin su ce qu’on a fait de nos idées.", "approved", 5},
@@ -345,6 +345,61 @@ func loadSuggestions(ctx context.Context, env *Env) error {
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO suggestions (kind, topic, details, rating, status, created_at, moderated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				it.kind, it.topic, it.details, it.rating, it.status, db.T(day(now, -i-3)), mod); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// loadSatisfaction creates the dialogue's satisfaction questionnaire and records the
+// answers of some of its participants through the survey tool (so dashboards show it).
+func loadSatisfaction(ctx context.Context, env *Env, initID int64) error {
+	svc := results.New(env.DB, env.Clock, env.Jobs)
+	id, err := svc.EnsureSatisfactionSurvey(ctx, initID)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := env.DB.QueryRow(ctx, `SELECT COUNT(*) FROM survey_responses WHERE survey_id = ?`, id).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	ss := survey.New(env.DB, env.Clock, env.Jobs)
+	sv, err := ss.ByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	rows, err := env.DB.Query(ctx, `SELECT DISTINCT c.author_id, COALESCE(p.region_code, ''), p.age_group FROM contributions c JOIN people p ON p.id = c.author_id
+		WHERE c.initiative_id = ? ORDER BY c.author_id`, initID)
+	if err != nil {
+		return err
+	}
+	type who struct {
+		id          int64
+		region, age string
+	}
+	var people []who
+	for rows.Next() {
+		var w who
+		if err := rows.Scan(&w.id, &w.region, &w.age); err != nil {
+			rows.Close()
+			return err
+		}
+		people = append(people, w)
+	}
+	rows.Close()
+	scores := []float64{4, 5, 3, 4, 4, 2, 5, 4, 3, 4, 5, 1, 4, 3}
+	agains := []string{"yes", "yes", "maybe", "yes", "no", "yes", "maybe"}
+	at := env.Clock.Now()
+	return env.DB.Write(ctx, func(tx *db.Tx) error {
+		for i, w := range people {
+			if i%3 == 2 {
+				continue // not everyone answers
+			}
+			o, inf := scores[i%len(scores)], scores[(i+3)%len(scores)]
+			r := &survey.Response{PersonID: w.id, Channel: "web", RegionCode: w.region, AgeGroup: w.age, SubmittedAt: day(at, -170+i%9),
+				Answers: survey.Answers{results.SatisfactionQuestion: {Number: &o}, "informed": {Number: &inf}, "again": {Choices: []string{agains[i%len(agains)]}}}}
+			if err := ss.InsertSubmitted(ctx, tx, sv, r); err != nil {
 				return err
 			}
 		}

@@ -46,7 +46,7 @@ func patternDefs(id string) string {
 
 // SVG renders the chart.
 func (c Chart) SVG() template.HTML {
-	const width, labelH, barH, gap, valueW = 600.0, 20.0, 16.0, 12.0, 90.0
+	const width, labelH, barH, gap, valueW = 400.0, 20.0, 14.0, 10.0, 70.0
 	max := c.Max
 	for _, s := range c.Series {
 		for _, v := range s.Values {
@@ -60,7 +60,7 @@ func (c Chart) SVG() template.HTML {
 	}
 	legendH := 0.0
 	if len(c.Series) > 1 {
-		legendH = 28
+		legendH = legendHeight(c.Series, width)
 	}
 	rowH := labelH + float64(len(c.Series))*(barH+4) + gap
 	height := legendH + float64(len(c.Categories))*rowH + 4
@@ -71,17 +71,11 @@ func (c Chart) SVG() template.HTML {
 	b.WriteString(patternDefs(id))
 	y := 0.0
 	if len(c.Series) > 1 {
-		x := 0.0
-		for i, s := range c.Series {
-			fmt.Fprintf(&b, `<rect x="%.0f" y="4" width="18" height="14" fill="`+fills[i%len(fills)]+`" stroke="#223654"/>`, x, id)
-			fmt.Fprintf(&b, `<text x="%.0f" y="16" font-size="14" fill="#223654">%s</text>`, x+24, html.EscapeString(s.Label))
-			x += 34 + float64(len([]rune(s.Label)))*7.5
-		}
-		y = legendH
+		y = legend(&b, id, c.Series, width)
 	}
 	barMax := width - valueW
 	for ci, cat := range c.Categories {
-		fmt.Fprintf(&b, `<text x="0" y="%.1f" font-size="14" font-weight="600" fill="#223654">%s</text>`, y+15, html.EscapeString(cat))
+		fmt.Fprintf(&b, `<text x="0" y="%.1f" font-size="13" font-weight="600" fill="#223654">%s</text>`, y+15, html.EscapeString(cat))
 		y += labelH
 		for si, s := range c.Series {
 			v, t := 0.0, ""
@@ -116,7 +110,7 @@ type StackedChart struct {
 
 // SVG renders the stacked chart, with a legend and the total above each bar.
 func (c StackedChart) SVG() template.HTML {
-	const width, height, top, bottom, left = 600.0, 260.0, 40.0, 40.0, 4.0
+	const width, bottom, left = 400.0, 36.0, 4.0
 	n := len(c.Labels)
 	totals := make([]float64, n)
 	max := 0.0
@@ -135,15 +129,12 @@ func (c StackedChart) SVG() template.HTML {
 	}
 	var b strings.Builder
 	id := html.EscapeString(c.ID)
+	top := legendHeight(c.Series, width) + 16
+	height := top + 180 + bottom
 	fmt.Fprintf(&b, `<svg class="chart-svg" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`, width, height, id, id)
 	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, html.EscapeString(c.Title), id, html.EscapeString(c.Desc))
 	b.WriteString(patternDefs(id))
-	x := 0.0
-	for i, s := range c.Series {
-		fmt.Fprintf(&b, `<rect x="%.0f" y="4" width="18" height="14" fill="`+fills[i%len(fills)]+`" stroke="#223654"/>`, x, id)
-		fmt.Fprintf(&b, `<text x="%.0f" y="16" font-size="13" fill="#223654">%s</text>`, x+22, html.EscapeString(s.Label))
-		x += 30 + float64(len([]rune(s.Label)))*7
-	}
+	legend(&b, id, c.Series, width)
 	if n == 0 {
 		b.WriteString(`</svg>`)
 		return template.HTML(b.String())
@@ -170,4 +161,38 @@ func (c StackedChart) SVG() template.HTML {
 	fmt.Fprintf(&b, `<line x1="0" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#4e5662"/>`, height-bottom, width, height-bottom)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// legendItemWidth estimates the width of one legend entry (swatch, gap, label).
+func legendItemWidth(label string) float64 { return 34 + float64(len([]rune(label)))*7.2 }
+
+// legendHeight is the height of the legend, wrapped to width.
+func legendHeight(series []Series, width float64) float64 {
+	rows, x := 1, 0.0
+	for _, s := range series {
+		w := legendItemWidth(s.Label)
+		if x > 0 && x+w > width {
+			rows++
+			x = 0
+		}
+		x += w
+	}
+	return float64(rows)*22 + 6
+}
+
+// legend draws the legend (swatch with the series' pattern, then its label), wrapping
+// to new rows, and returns the y where the plot starts.
+func legend(b *strings.Builder, id string, series []Series, width float64) float64 {
+	x, y := 0.0, 4.0
+	for i, s := range series {
+		w := legendItemWidth(s.Label)
+		if x > 0 && x+w > width {
+			x = 0
+			y += 22
+		}
+		fmt.Fprintf(b, `<rect x="%.0f" y="%.0f" width="18" height="14" fill="`+fills[i%len(fills)]+`" stroke="#223654"/>`, x, y, id)
+		fmt.Fprintf(b, `<text x="%.0f" y="%.0f" font-size="13" fill="#223654">%s</text>`, x+24, y+12, html.EscapeString(s.Label))
+		x += w
+	}
+	return y + 28
 }

@@ -39,9 +39,9 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	type ini struct {
-		id                 int64
+		id                  int64
 		slug, title, title2 string
-		ends               db.Time
+		ends                db.Time
 	}
 	var list []ini
 	for rows.Next() {

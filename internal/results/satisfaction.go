@@ -3,6 +3,8 @@ package results
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"participe/internal/db"
 	"participe/internal/jobs"
@@ -26,21 +28,21 @@ func SatisfactionDefinition() survey.Definition {
 		IntroEN: "This short questionnaire is optional and anonymous in the published results.",
 		Questions: []survey.Question{
 			{Key: SatisfactionQuestion, Type: "scale", Required: true,
-				LabelFR: "Dans l'ensemble, êtes-vous satisfaite ou satisfait de la démarche de participation ?",
+				LabelFR: "Dans l'ensemble, êtes-vous satisfaite ou satisfait de la démarche de participation?",
 				LabelEN: "Overall, how satisfied are you with the participation process?",
 				Scale:   scale("Pas du tout satisfait", "Not at all satisfied", "Très satisfait", "Very satisfied")},
 			{Key: "informed", Type: "scale",
-				LabelFR: "L'information fournie vous a-t-elle permis de participer en connaissance de cause ?",
+				LabelFR: "L'information fournie vous a-t-elle permis de participer en connaissance de cause?",
 				LabelEN: "Did the information provided allow you to take part knowingly?",
 				Scale:   scale("Pas du tout", "Not at all", "Tout à fait", "Completely")},
 			{Key: "heard", Type: "scale",
-				LabelFR: "Avez-vous le sentiment que votre contribution sera prise en compte ?",
+				LabelFR: "Avez-vous le sentiment que votre contribution sera prise en compte?",
 				LabelEN: "Do you feel your contribution will be taken into account?",
 				Scale:   scale("Pas du tout", "Not at all", "Tout à fait", "Completely")},
-			{Key: "again", Type: "single", LabelFR: "Participeriez-vous de nouveau à une démarche semblable ?",
+			{Key: "again", Type: "single", LabelFR: "Participeriez-vous de nouveau à une démarche semblable?",
 				LabelEN: "Would you take part in a similar process again?",
 				Options: []survey.Option{{Key: "yes", LabelFR: "Oui", LabelEN: "Yes"}, {Key: "maybe", LabelFR: "Peut-être", LabelEN: "Maybe"}, {Key: "no", LabelFR: "Non", LabelEN: "No"}}},
-			{Key: "comment", Type: "long_text", LabelFR: "Que pourrions-nous améliorer ?", LabelEN: "What could we improve?"},
+			{Key: "comment", Type: "long_text", LabelFR: "Que pourrions-nous améliorer?", LabelEN: "What could we improve?"},
 		},
 	}}}
 }
@@ -85,7 +87,7 @@ func (s *Service) OfferSatisfaction(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	type ini struct {
-		id               int64
+		id           int64
 		slug, fr, en string
 	}
 	var list []ini
@@ -127,4 +129,115 @@ func (s *Service) OfferSatisfaction(ctx context.Context) (int, error) {
 		}
 	}
 	return queued, nil
+}
+
+// SatisfactionWindow is how long after closing the questionnaire stays open.
+const SatisfactionWindow = 60 * 24 * time.Hour
+
+// SatisfactionInput is one person's answers (scores 1 to 5; 0 = not answered).
+type SatisfactionInput struct {
+	Overall, Informed, Heard int
+	Again                    string
+	Comment                  string
+}
+
+// SatisfactionTarget is the initiative whose process is rated.
+type SatisfactionTarget struct {
+	InitiativeID int64
+	Slug         string
+	TitleFR      string
+	TitleEN      string
+	Open         bool // closed, and within the window
+	Answered     bool // the actor has already answered
+}
+
+// Satisfaction returns the questionnaire's state for an initiative and the actor.
+func (s *Service) Satisfaction(ctx context.Context, a *participe.Actor, slug string) (*SatisfactionTarget, error) {
+	var t SatisfactionTarget
+	var ends, pub db.Time
+	var state string
+	err := s.db.QueryRow(ctx, `SELECT id, slug, title_fr, title_en, ends_at, published_at, state FROM initiatives WHERE slug = ?`, slug).
+		Scan(&t.InitiativeID, &t.Slug, &t.TitleFR, &t.TitleEN, &ends, &pub, &state)
+	if err != nil {
+		return nil, db.NotFound(err, "initiative not found")
+	}
+	now := s.clock.Now()
+	if state == "draft" || pub.IsZero() || pub.After(now) || now.Before(ends.Time) {
+		return nil, participe.Errorf(participe.ENOTFOUND, "no satisfaction questionnaire")
+	}
+	t.Open = now.Before(ends.Time.Add(SatisfactionWindow))
+	if !a.IsAnonymous() {
+		var n int
+		_ = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_responses r JOIN surveys sv ON sv.id = r.survey_id
+			WHERE sv.initiative_id = ? AND sv.purpose = ? AND r.person_id = ?`, t.InitiativeID, PurposeSatisfaction, a.PersonID).Scan(&n)
+		t.Answered = n > 0
+	}
+	return &t, nil
+}
+
+// AnswerSatisfaction records the actor's answers through the survey tool, once.
+func (s *Service) AnswerSatisfaction(ctx context.Context, a *participe.Actor, slug string, in SatisfactionInput) error {
+	if a.IsAnonymous() {
+		return participe.Errorf(participe.EUNAUTHORIZED, "sign in")
+	}
+	t, err := s.Satisfaction(ctx, a, slug)
+	if err != nil {
+		return err
+	}
+	if !t.Open {
+		return participe.KeyError(participe.ECONFLICT, "results.satisfaction.closed")
+	}
+	if t.Answered {
+		return participe.KeyError(participe.ECONFLICT, "results.satisfaction.already")
+	}
+	if in.Overall < 1 || in.Overall > 5 {
+		return participe.FieldError("overall", "results.satisfaction.error.overall")
+	}
+	for _, v := range []int{in.Informed, in.Heard} {
+		if v < 0 || v > 5 {
+			return participe.FieldError("overall", "results.satisfaction.error.overall")
+		}
+	}
+	if in.Again != "" && in.Again != "yes" && in.Again != "maybe" && in.Again != "no" {
+		return participe.FieldError("again", "results.satisfaction.error.again")
+	}
+	if len([]rune(in.Comment)) > 2000 {
+		return participe.FieldError("comment", "results.suggest.error.details_long")
+	}
+	id, err := s.EnsureSatisfactionSurvey(ctx, t.InitiativeID)
+	if err != nil {
+		return err
+	}
+	svc := survey.New(s.db, s.clock, s.jobs)
+	sv, err := svc.ByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	num := func(n int) *float64 { f := float64(n); return &f }
+	ans := survey.Answers{SatisfactionQuestion: {Number: num(in.Overall)}}
+	if in.Informed > 0 {
+		ans["informed"] = survey.Answer{Number: num(in.Informed)}
+	}
+	if in.Heard > 0 {
+		ans["heard"] = survey.Answer{Number: num(in.Heard)}
+	}
+	if in.Again != "" {
+		ans["again"] = survey.Answer{Choices: []string{in.Again}}
+	}
+	if c := strings.TrimSpace(in.Comment); c != "" {
+		ans["comment"] = survey.Answer{Text: c}
+	}
+	var region *string
+	var age string
+	_ = s.db.QueryRow(ctx, `SELECT region_code, age_group FROM people WHERE id = ?`, a.PersonID).Scan(&region, &age)
+	r := &survey.Response{PersonID: a.PersonID, Channel: "web", Answers: ans, AgeGroup: age}
+	if region != nil {
+		r.RegionCode = *region
+	}
+	err = s.db.Write(ctx, func(tx *db.Tx) error { return svc.InsertSubmitted(ctx, tx, sv, r) })
+	if db.IsUniqueViolation(err) {
+		return participe.KeyError(participe.ECONFLICT, "results.satisfaction.already")
+	}
+	s.Invalidate()
+	return err
 }

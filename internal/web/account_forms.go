@@ -110,7 +110,7 @@ func showFormError(p *Page, err error, defaultField string) int {
 		case participe.ETOOMANY:
 			p.AddError(defaultField, de.Key)
 			return http.StatusTooManyRequests
-		case participe.EINVALID, participe.ECONFLICT, participe.EFORBIDDEN:
+		case participe.EINVALID, participe.ECONFLICT:
 			p.AddError(defaultField, de.Key)
 			return http.StatusUnprocessableEntity
 		}

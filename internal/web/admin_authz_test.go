@@ -54,7 +54,7 @@ var adminRouteCases = []adminRouteCase{
 	{"GET", "/admin", nil, allStaff},
 	{"GET", "/en/admin", nil, allStaff},
 	{"GET", "/admin/organismes/nouveau", nil, platformOnly},
-	{"POST", "/admin/organismes/nouveau", url.Values{"slug": {"nouvel-organisme"}, "name_fr": {"Nouvel organisme"}, "kind": {"organisme"}}, platformOnly},
+	{"POST", "/admin/organismes/nouveau", url.Values{"slug": {"organisme-{actor}"}, "name_fr": {"Nouvel organisme"}, "kind": {"organisme"}}, platformOnly},
 	{"GET", "/admin/organismes/{bodyA}", nil, staffOfA},
 	{"GET", "/admin/organismes/{bodyA}?etat=draft&page=2", nil, staffOfA},
 	{"GET", "/admin/organismes/{bodyA}/modifier", nil, adminsOfA},
@@ -64,14 +64,14 @@ var adminRouteCases = []adminRouteCase{
 	{"POST", "/admin/organismes/{bodyA}/personnel/roles", url.Values{"person": {"{target}"}, "role": {"analyst"}}, adminsOfA},
 	{"POST", "/admin/organismes/{bodyA}/personnel/retirer", url.Values{"person": {"{target}"}, "role": {"moderator"}}, adminsOfA},
 	{"GET", "/admin/organismes/{bodyA}/initiatives/nouvelle", nil, managersOfA},
-	{"POST", "/admin/organismes/{bodyA}/initiatives/nouvelle", initiativeForm("nouvelle-initiative"), managersOfA},
+	{"POST", "/admin/organismes/{bodyA}/initiatives/nouvelle", initiativeForm("nouvelle-{actor}"), managersOfA},
 	{"GET", "/admin/initiatives/{initA}", nil, managersOfA},
 	{"POST", "/admin/initiatives/{initA}", initiativeForm("initiative-a"), managersOfA},
 	{"GET", "/admin/initiatives/{initA}/apercu", nil, staffOfA},
 	{"POST", "/admin/initiatives/{initA}/etat", url.Values{"state": {"published"}}, managersOfA},
 	{"GET", "/admin/themes", nil, platformOnly},
 	{"GET", "/admin/themes/nouveau", nil, platformOnly},
-	{"POST", "/admin/themes/nouveau", url.Values{"slug": {"nouveau-theme"}, "name_fr": {"Nouveau thème"}}, platformOnly},
+	{"POST", "/admin/themes/nouveau", url.Values{"slug": {"theme-{actor}"}, "name_fr": {"Nouveau thème"}}, platformOnly},
 	{"GET", "/admin/themes/{theme}", nil, platformOnly},
 	{"POST", "/admin/themes/{theme}", url.Values{"slug": {"theme-a"}, "name_fr": {"Thème A"}}, platformOnly},
 	{"GET", "/admin/journal", nil, []string{actABodyAdmin, actBBodyAdmin, actPlatform}},
@@ -159,6 +159,7 @@ func TestAdminAuthorization(t *testing.T) {
 					_, _ = d.Exec(context.Background(), `INSERT INTO staff_roles (person_id, body_id, role, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 						vals["{target}"], vals["{bodyA}"], "moderator", db.T(testNow))
 				}
+				vals["{actor}"] = strings.ReplaceAll(actor, "_", "-")
 				path := expand(rc.Path, vals)
 				var res *http.Response
 				var body string

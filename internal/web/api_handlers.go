@@ -588,4 +588,3 @@ func (h *apiHandlers) postAnswer(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"id": in.ContributionID, "status": status})
 }
-

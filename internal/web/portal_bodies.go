@@ -69,11 +69,13 @@ func (h *portal) body(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := bodyPage{portalPage: h.newPage(r, p0(b.NameFR, b.NameEN, r)), B: b, Res: res}
+	p := bodyPage{portalPage: h.newPage(r, ""), B: b, Res: res}
+	name := p.BodyName(*b)
+	p.Title = name
 	p.Description = p.L(b.DescriptionFR, b.DescriptionEN)
-	p.crumbs(p.T("portal.bodies.title"), "/organismes", p.L(b.NameFR, b.NameEN), "")
+	p.crumbs(p.T("portal.bodies.title"), "/organismes", name, "")
 	p.FeedURL = p.URL("/flux/organismes/" + b.Slug + ".atom")
-	p.Feeds = []Feed{{Type: "application/atom+xml", Title: p.T("portal.feed.body", p.L(b.NameFR, b.NameEN)), URL: p.FeedURL}}
+	p.Feeds = []Feed{{Type: "application/atom+xml", Title: p.T("portal.feed.body", name), URL: p.FeedURL}}
 	p.ListURL = p.URL("/initiatives?body=" + b.Slug)
 	p.Items = p.items(res.Items, res.Query)
 	p.Pager = NewPager(p.URL("/organismes/"+b.Slug), nil, f.Page, catalog.PerPage, res.Total)

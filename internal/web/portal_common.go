@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -98,8 +97,8 @@ func (p *portalPage) crumbs(pairs ...string) {
 type item struct {
 	catalog.Initiative
 	// Title and Snippet are highlighted segments (Match ones render in <mark>).
-	Title   []search.Segment
-	Snippet []search.Segment
+	Title                                                                 []search.Segment
+	Snippet                                                               []search.Segment
 	URL, BodyName, When, Participants, ThemeNames, StatusLabel, KindLabel string
 	// TitleLang and SummaryLang mark French text shown on an English page.
 	TitleLang, SummaryLang template.HTMLAttr
@@ -159,9 +158,6 @@ type contentView struct {
 	Summary  string
 	Fallback bool
 }
-
-// ctxOf is a shorthand for handlers.
-func ctxOf(r *http.Request) context.Context { return r.Context() }
 
 // dateOnly formats a civil date of the filter (midnight UTC of that day) without
 // shifting it to the previous day in Québec.

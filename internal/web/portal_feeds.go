@@ -147,7 +147,7 @@ func (h *portal) feedBody(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := h.newPage(r, "")
-	name := p.L(b.NameFR, b.NameEN)
+	name := p.BodyName(*b)
 	return h.writeAtom(w, r, p.T("portal.feed.body", name), p.URL("/flux/organismes/"+b.Slug+".atom"), p.URL("/organismes/"+b.Slug),
 		filter.Filter{Bodies: []string{b.Slug}})
 }

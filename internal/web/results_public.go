@@ -105,9 +105,8 @@ func (h *resultsHandlers) initiativeResults(w http.ResponseWriter, r *http.Reque
 	if p.Figures, err = h.svc.KeyFigures(ctx, ini.ID); err != nil {
 		return err
 	}
-	var n int
-	if err := h.s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM surveys WHERE initiative_id = ? AND purpose = ? AND status = 'published'`, ini.ID, results.PurposeSatisfaction).Scan(&n); err == nil {
-		p.Satisfaction = n > 0
+	if st, err := h.svc.Satisfaction(ctx, ActorFrom(ctx), ini.Slug); err == nil {
+		p.Satisfaction = st.Open && !st.Answered
 	}
 	h.s.render(w, r, http.StatusOK, "results/initiative", &p)
 	return nil

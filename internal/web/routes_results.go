@@ -59,6 +59,8 @@ func (s *Server) routesResults(mux *http.ServeMux) {
 	s.page(mux, "GET /donnees-ouvertes", h.openData)
 	mux.Handle("GET /donnees-ouvertes/catalogue.json", s.handle(h.dcat))
 	mux.Handle("GET /donnees-ouvertes/{slug}/{file}", s.handle(h.export))
+	s.page(mux, "GET /initiatives/{slug}/satisfaction", h.satisfactionForm)
+	s.page(mux, "POST /initiatives/{slug}/satisfaction", h.satisfactionPost)
 	s.page(mux, "GET /mon-espace/contributions", h.mine)
 	s.page(mux, "GET /suggestions", h.suggestForm)
 	s.page(mux, "POST /suggestions", h.suggestPost)

@@ -19,25 +19,29 @@ func (s *Server) routesSurvey(mux *http.ServeMux) {
 		AdminPath: "/admin/initiatives/{id}/questionnaire", PublicPath: "/initiatives/{slug}/questionnaire"})
 	h := &surveyHandlers{s: s, svc: survey.New(s.DB, s.Clock, s.Jobs)}
 
-	// Answering on the web.
-	p := "/initiatives/{slug}/questionnaire"
-	s.page(mux, "GET "+p, h.start)
-	s.page(mux, "POST "+p, h.begin)
-	s.page(mux, "GET "+p+"/lien/{token}", h.link)
-	s.page(mux, "GET "+p+"/reprendre/{token}", h.resume)
-	s.page(mux, "GET "+p+"/section/{n}", h.section)
-	s.page(mux, "POST "+p+"/section/{n}", h.saveSection)
-	s.page(mux, "GET "+p+"/verifier", h.review)
-	s.page(mux, "POST "+p+"/envoyer", h.submit)
-	s.page(mux, "GET "+p+"/confirmation/{ref}", h.confirmation)
-	// Paper and phone.
-	s.page(mux, "GET "+p+"/imprimer", h.print)
-	s.page(mux, "GET "+p+"/formulaire.pdf", h.pdf)
-	// Public results and open data.
-	s.page(mux, "GET "+p+"/resultats", h.publicResults)
-	s.page(mux, "GET "+p+"/resultats/{q}", h.publicTexts)
-	s.page(mux, "GET "+p+"/reponses.csv", h.publicExport("csv"))
-	s.page(mux, "GET "+p+"/reponses.json", h.publicExport("json"))
+	// Public pages, for the main survey under /questionnaire and for other purposes
+	// (survey.PublicPurpose: "satisfaction") under /questionnaires/{purpose}.
+	for _, p := range []string{"/initiatives/{slug}/questionnaire", "/initiatives/{slug}/questionnaires/{purpose}"} {
+		// Answering on the web.
+		s.page(mux, "GET "+p, h.start)
+		s.page(mux, "POST "+p, h.begin)
+		s.page(mux, "GET "+p+"/repondre", h.onePage)
+		s.page(mux, "GET "+p+"/lien/{token}", h.link)
+		s.page(mux, "GET "+p+"/reprendre/{token}", h.resume)
+		s.page(mux, "GET "+p+"/section/{n}", h.section)
+		s.page(mux, "POST "+p+"/section/{n}", h.saveSection)
+		s.page(mux, "GET "+p+"/verifier", h.review)
+		s.page(mux, "POST "+p+"/envoyer", h.submit)
+		s.page(mux, "GET "+p+"/confirmation/{ref}", h.confirmation)
+		// Paper and phone.
+		s.page(mux, "GET "+p+"/imprimer", h.print)
+		s.page(mux, "GET "+p+"/formulaire.pdf", h.pdf)
+		// Public results and open data.
+		s.page(mux, "GET "+p+"/resultats", h.publicResults)
+		s.page(mux, "GET "+p+"/resultats/{q}", h.publicTexts)
+		s.page(mux, "GET "+p+"/reponses.csv", h.publicExport("csv"))
+		s.page(mux, "GET "+p+"/reponses.json", h.publicExport("json"))
+	}
 
 	// Back office.
 	a := "/admin/initiatives/{id}/questionnaire"

@@ -63,8 +63,26 @@ type svReviewItem struct {
 	Label, Answer, Link string
 }
 
+// publicSurvey loads the published survey the path names: the initiative's main survey
+// under /questionnaire, another purpose (e.g. the satisfaction questionnaire) under
+// /questionnaires/{purpose}. Only known purposes are served ("bench" and the like stay
+// private), and the main survey has one address only.
 func (h *surveyHandlers) publicSurvey(r *http.Request) (*survey.Survey, error) {
-	return h.svc.Public(r.Context(), r.PathValue("slug"), survey.PurposeMain)
+	purpose := r.PathValue("purpose")
+	if purpose == "" {
+		purpose = survey.PurposeMain
+	} else if purpose == survey.PurposeMain || !survey.PublicPurpose(purpose) {
+		return nil, participe.Errorf(participe.ENOTFOUND, "no such questionnaire")
+	}
+	return h.svc.Public(r.Context(), r.PathValue("slug"), purpose)
+}
+
+// svBase is the public base path of a survey (French; localise with .URL or LocalPath).
+func svBase(sv *survey.Survey) string {
+	if sv.Purpose == "" || sv.Purpose == survey.PurposeMain {
+		return "/initiatives/" + sv.Slug + "/questionnaire"
+	}
+	return "/initiatives/" + sv.Slug + "/questionnaires/" + sv.Purpose
 }
 
 func svSessionKey(sv *survey.Survey) string { return "survey.r." + strconv.FormatInt(sv.ID, 10) }
@@ -83,7 +101,7 @@ func (h *surveyHandlers) respondent(r *http.Request, sv *survey.Survey) survey.R
 }
 
 func (h *surveyHandlers) newSurveyPage(r *http.Request, sv *survey.Survey, titleKey string) surveyPage {
-	p := surveyPage{Page: h.s.newPage(r, titleKey), Survey: sv, Base: "/initiatives/" + sv.Slug + "/questionnaire"}
+	p := surveyPage{Page: h.s.newPage(r, titleKey), Survey: sv, Base: svBase(sv)}
 	p.Title = survey.Label(p.Lang, sv.TitleFR, sv.TitleEN)
 	p.Intro = survey.Label(p.Lang, sv.IntroFR, sv.IntroEN)
 	p.Page.Title = p.Title
@@ -120,7 +138,7 @@ func svFirstIncomplete(sv *survey.Survey, a survey.Answers) int {
 }
 
 func (h *surveyHandlers) sectionURL(p *Page, sv *survey.Survey, i int) string {
-	return p.URL(fmt.Sprintf("/initiatives/%s/questionnaire/section/%d", sv.Slug, i+1))
+	return p.URL(svBase(sv) + "/section/" + strconv.Itoa(i+1))
 }
 
 // start: the survey's home page (intro, how long, start or resume, paper version).
@@ -156,12 +174,12 @@ func (h *surveyHandlers) begin(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := h.s.newPage(r, "")
 	if resp.Status == "submitted" {
-		http.Redirect(w, r, p.URL("/initiatives/"+sv.Slug+"/questionnaire/confirmation/"+resp.Reference), http.StatusSeeOther)
+		http.Redirect(w, r, p.URL(svBase(sv)+"/confirmation/"+resp.Reference), http.StatusSeeOther)
 		return nil
 	}
 	next := svFirstIncomplete(sv, resp.Answers)
 	if next < 0 {
-		http.Redirect(w, r, p.URL("/initiatives/"+sv.Slug+"/questionnaire/verifier"), http.StatusSeeOther)
+		http.Redirect(w, r, p.URL(svBase(sv)+"/verifier"), http.StatusSeeOther)
 		return nil
 	}
 	http.Redirect(w, r, h.sectionURL(&p, sv, next), http.StatusSeeOther)
@@ -175,7 +193,7 @@ func (h *surveyHandlers) link(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.s.Sessions.Put(r.Context(), svLinkKey(sv), r.PathValue("token"))
-	http.Redirect(w, r, LocalPath(LangFrom(r.Context()), "/initiatives/"+sv.Slug+"/questionnaire"), http.StatusSeeOther)
+	http.Redirect(w, r, LocalPath(LangFrom(r.Context()), svBase(sv)), http.StatusSeeOther)
 	return nil
 }
 
@@ -190,7 +208,7 @@ func (h *surveyHandlers) resume(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.s.Sessions.Put(r.Context(), svSessionKey(sv), resp.ID)
-	http.Redirect(w, r, LocalPath(LangFrom(r.Context()), "/initiatives/"+sv.Slug+"/questionnaire"), http.StatusSeeOther)
+	http.Redirect(w, r, LocalPath(LangFrom(r.Context()), svBase(sv)), http.StatusSeeOther)
 	return nil
 }
 
@@ -202,14 +220,14 @@ func (h *surveyHandlers) current(w http.ResponseWriter, r *http.Request) (*surve
 	}
 	resp, err := h.svc.Find(r.Context(), sv, h.respondent(r, sv))
 	if participe.IsCode(err, participe.ENOTFOUND) {
-		http.Redirect(w, r, LocalPath(LangFrom(r.Context()), "/initiatives/"+sv.Slug+"/questionnaire"), http.StatusSeeOther)
+		http.Redirect(w, r, LocalPath(LangFrom(r.Context()), svBase(sv)), http.StatusSeeOther)
 		return nil, nil, false, nil
 	}
 	if err != nil {
 		return nil, nil, false, err
 	}
 	if resp.Status == "submitted" {
-		http.Redirect(w, r, LocalPath(LangFrom(r.Context()), "/initiatives/"+sv.Slug+"/questionnaire/confirmation/"+resp.Reference), http.StatusSeeOther)
+		http.Redirect(w, r, LocalPath(LangFrom(r.Context()), svBase(sv)+"/confirmation/"+resp.Reference), http.StatusSeeOther)
 		return nil, nil, false, nil
 	}
 	return sv, resp, true, nil
@@ -272,7 +290,7 @@ func (h *surveyHandlers) renderSection(w http.ResponseWriter, r *http.Request, s
 	svAddSurveyErrors(&p.Page, errs)
 	p.Stale = resp.SurveyVersion != sv.Version && len(resp.Answers) > 0
 	if resp.PersonID == 0 && resp.ResumeToken != "" {
-		p.ResumeURL = p.URL("/initiatives/" + sv.Slug + "/questionnaire/reprendre/" + resp.ResumeToken)
+		p.ResumeURL = p.URL(svBase(sv) + "/reprendre/" + resp.ResumeToken)
 	}
 	p.Saved = r.URL.Query().Get("enregistre") == "1"
 	h.s.render(w, r, status, "survey/form", &p)
@@ -307,7 +325,7 @@ func (h *surveyHandlers) section(w http.ResponseWriter, r *http.Request) error {
 				return nil
 			}
 		}
-		http.Redirect(w, r, p.URL("/initiatives/"+sv.Slug+"/questionnaire/verifier"), http.StatusSeeOther)
+		http.Redirect(w, r, p.URL(svBase(sv)+"/verifier"), http.StatusSeeOther)
 		return nil
 	}
 	h.renderSection(w, r, sv, resp, i, resp.Answers, nil, nil, http.StatusOK)
@@ -346,7 +364,7 @@ func (h *surveyHandlers) saveSection(w http.ResponseWriter, r *http.Request) err
 				return nil
 			}
 		}
-		http.Redirect(w, r, p.URL("/initiatives/"+sv.Slug+"/questionnaire"), http.StatusSeeOther)
+		http.Redirect(w, r, p.URL(svBase(sv)), http.StatusSeeOther)
 	case "save":
 		http.Redirect(w, r, h.sectionURL(&p, sv, i)+"?enregistre=1", http.StatusSeeOther)
 	default:
@@ -356,7 +374,7 @@ func (h *surveyHandlers) saveSection(w http.ResponseWriter, r *http.Request) err
 				return nil
 			}
 		}
-		http.Redirect(w, r, p.URL("/initiatives/"+sv.Slug+"/questionnaire/verifier"), http.StatusSeeOther)
+		http.Redirect(w, r, p.URL(svBase(sv)+"/verifier"), http.StatusSeeOther)
 	}
 	return nil
 }
@@ -426,16 +444,19 @@ func (h *surveyHandlers) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp, err := h.svc.Find(r.Context(), sv, h.respondent(r, sv))
-	if err != nil {
-		return err
-	}
 	if err := r.ParseForm(); err != nil {
 		return participe.Errorf(participe.EINVALID, "bad form")
 	}
 	rc := survey.Receipt{Lang: LangFrom(r.Context())}
 	if r.PostForm.Get("receipt") == "1" {
 		rc.Email = strings.TrimSpace(r.PostForm.Get("receipt_email"))
+	}
+	if r.PostForm.Get("complete") == "1" {
+		return h.submitComplete(w, r, sv, rc)
+	}
+	resp, err := h.svc.Find(r.Context(), sv, h.respondent(r, sv))
+	if err != nil {
+		return err
 	}
 	done, errs, err := h.svc.Submit(r.Context(), sv, resp, rc)
 	if err != nil {
@@ -458,7 +479,7 @@ func (h *surveyHandlers) submit(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, h.sectionURL(&p, sv, sv.SectionOf(errs[0].Question)), http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(w, r, LocalPath(LangFrom(r.Context()), "/initiatives/"+sv.Slug+"/questionnaire/confirmation/"+done.Reference), http.StatusSeeOther)
+	http.Redirect(w, r, LocalPath(LangFrom(r.Context()), svBase(sv)+"/confirmation/"+done.Reference), http.StatusSeeOther)
 	return nil
 }
 
@@ -476,5 +497,52 @@ func (h *surveyHandlers) confirmation(w http.ResponseWriter, r *http.Request) er
 	p.Page.Title = p.T("survey.confirm.title")
 	p.Done = resp
 	h.s.render(w, r, http.StatusOK, "survey/confirmation", &p)
+	return nil
+}
+
+// onePage shows the whole survey on one page, sent in one go without a draft (short
+// questionnaires such as the satisfaction one; also the fastest path, one durable write).
+// Conditions on the same page are explained in words and applied at once by survey.js;
+// answers to questions left hidden are dropped when sent.
+func (h *surveyHandlers) onePage(w http.ResponseWriter, r *http.Request) error {
+	sv, err := h.publicSurvey(r)
+	if err != nil {
+		return err
+	}
+	if !h.svc.IsOpen(sv) || (sv.Access == survey.AccessAccount && ActorFrom(r.Context()) == nil) {
+		http.Redirect(w, r, LocalPath(LangFrom(r.Context()), svBase(sv)), http.StatusSeeOther)
+		return nil
+	}
+	h.renderOnePage(w, r, sv, nil, nil, "", svNewIdemKey(), http.StatusOK)
+	return nil
+}
+
+func (h *surveyHandlers) renderOnePage(w http.ResponseWriter, r *http.Request, sv *survey.Survey, values url.Values, errs []survey.FieldErr, receipt, idem string, status int) {
+	p := h.newSurveyPage(r, sv, "")
+	p.Mode = "onepage"
+	p.IdemKey = idem
+	p.ReceiptMail = receipt
+	for _, sec := range svAllSectionViews(&p.Page, sv, values, errs) {
+		if len(sec.Questions) > 0 {
+			p.Sections = append(p.Sections, sec)
+		}
+	}
+	svAddSurveyErrors(&p.Page, errs)
+	h.s.render(w, r, status, "survey/form", &p)
+}
+
+// submitComplete sends a whole response posted by the one-page form (one durable write).
+// Errors: the page again with every typed value kept; nothing stored.
+func (h *surveyHandlers) submitComplete(w http.ResponseWriter, r *http.Request, sv *survey.Survey, rc survey.Receipt) error {
+	in := survey.Complete{Form: r.PostForm, IdemKey: r.PostForm.Get("idem"), Receipt: rc}
+	done, _, errs, err := h.svc.SubmitComplete(r.Context(), sv, h.respondent(r, sv), in)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		h.renderOnePage(w, r, sv, r.PostForm, errs, r.PostForm.Get("receipt_email"), in.IdemKey, http.StatusUnprocessableEntity)
+		return nil
+	}
+	http.Redirect(w, r, LocalPath(LangFrom(r.Context()), svBase(sv)+"/confirmation/"+done.Reference), http.StatusSeeOther)
 	return nil
 }

@@ -238,7 +238,7 @@ func (h *surveyHandlers) publicTexts(w http.ResponseWriter, r *http.Request) err
 	if !sv.ResultsPublic {
 		return participe.Errorf(participe.ENOTFOUND, "results not published")
 	}
-	return h.renderTexts(w, r, sv, true, "/initiatives/"+sv.Slug+"/questionnaire/resultats")
+	return h.renderTexts(w, r, sv, true, svBase(sv)+"/resultats")
 }
 
 func (h *surveyHandlers) adminTexts(w http.ResponseWriter, r *http.Request) error {

@@ -177,10 +177,7 @@ func TestParseLimits(t *testing.T) {
 	}
 
 	// Distinct words: at most MaxQueryTerms terms.
-	var words []string
-	for _, w := range []string{"santé", "énergie", "forêt", "transport", "culture", "éducation", "logement", "emploi", "agriculture", "tourisme", "justice", "sécurité"} {
-		words = append(words, w)
-	}
+	words := []string{"santé", "énergie", "forêt", "transport", "culture", "éducation", "logement", "emploi", "agriculture", "tourisme", "justice", "sécurité"}
 	q = Parse(strings.Join(words, " "))
 	if len(q.Terms) != MaxQueryTerms || !q.Truncated {
 		t.Errorf("12 words: %d terms, Truncated=%v; want %d, true", len(q.Terms), q.Truncated, MaxQueryTerms)

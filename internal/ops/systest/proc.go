@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -37,11 +36,7 @@ func Binary(t testing.TB) string {
 			return
 		}
 		buildBin = filepath.Join(dir, "participe")
-		goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(goBin); err != nil {
-			goBin = "go"
-		}
-		cmd := exec.Command(goBin, "build", "-o", buildBin, "participe/cmd/participe")
+		cmd := exec.Command("go", "build", "-o", buildBin, "participe/cmd/participe")
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Run(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
@@ -263,13 +262,16 @@ func (s *Service) Submit(ctx context.Context, sv *Survey, r *Response, rc Receip
 	}
 	r.Answers = answers
 	r.Channel = ChannelWeb
+	if r.PersonID != 0 {
+		// Declared profile, read before the write (it is not written here).
+		_ = s.db.QueryRow(ctx, `SELECT COALESCE(region_code, ''), age_group FROM people WHERE id = ?`, r.PersonID).Scan(&r.RegionCode, &r.AgeGroup)
+	}
+	raw, _ := json.Marshal(answers)
+	now := s.clock.Now()
+	r.SubmittedAt = now
+	plan := planRecord(s.db.Engine, sv, r, 1)
 	var already bool
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		if r.PersonID != 0 {
-			_ = tx.QueryRow(ctx, `SELECT COALESCE(region_code, ''), age_group FROM people WHERE id = ?`, r.PersonID).Scan(&r.RegionCode, &r.AgeGroup)
-		}
-		raw, _ := json.Marshal(answers)
-		now := s.clock.Now()
 		res, err := tx.Exec(ctx, `UPDATE survey_responses SET status = 'submitted', answers = ?, survey_version = ?, region_code = ?, age_group = ?,
 			submitted_at = ?, updated_at = ?, resume_token = NULL WHERE id = ? AND status = 'draft'`,
 			string(raw), sv.Version, r.RegionCode, r.AgeGroup, db.T(now), db.T(now), r.ID)
@@ -280,8 +282,7 @@ func (s *Service) Submit(ctx context.Context, sv *Survey, r *Response, rc Receip
 			already = true
 			return nil
 		}
-		r.SubmittedAt = now
-		if err := s.record(ctx, tx, sv, r, 1); err != nil {
+		if err := plan.exec(ctx, tx, r.ID); err != nil {
 			return err
 		}
 		if rc.Email != "" && sv.Receipt && s.jobs != nil {
@@ -298,27 +299,6 @@ func (s *Service) Submit(ctx context.Context, sv *Survey, r *Response, rc Receip
 	}
 	r.Status = "submitted"
 	return r, nil, nil
-}
-
-// record adds (sign 1) or removes (sign -1) a submitted response from the aggregates and
-// the open-answer index, in the caller's transaction.
-func (s *Service) record(ctx context.Context, tx *db.Tx, sv *Survey, r *Response, sign int) error {
-	keys := CountKeys(sv.Def(), r.Answers)
-	shard := 0
-	if tx.Engine() == db.Postgres {
-		shard = int(r.ID % 8)
-	}
-	if err := addCounts(ctx, tx, sv.ID, r, keys, shard, sign); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE surveys SET responses_count = responses_count + ? WHERE id = ?`, sign, sv.ID); err != nil {
-		return err
-	}
-	if sign < 0 {
-		_, err := tx.Exec(ctx, `DELETE FROM survey_texts WHERE response_id = ?`, r.ID)
-		return err
-	}
-	return insertTexts(ctx, tx, sv, r)
 }
 
 // CountKey is one aggregate cell a response adds to.
@@ -368,58 +348,7 @@ func CountKeys(d *Definition, a Answers) []CountKey {
 	return out
 }
 
-func addCounts(ctx context.Context, tx *db.Tx, surveyID int64, r *Response, keys []CountKey, shard, sign int) error {
-	const chunk = 150
-	for start := 0; start < len(keys); start += chunk {
-		end := min(start+chunk, len(keys))
-		var b strings.Builder
-		b.WriteString(`INSERT INTO survey_counts (survey_id, question_key, option_key, channel, region_code, age_group, shard, n) VALUES `)
-		args := make([]any, 0, (end-start)*8)
-		for i, k := range keys[start:end] {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString("(?,?,?,?,?,?,?,?)")
-			args = append(args, surveyID, k.Question, k.Option, r.Channel, r.RegionCode, r.AgeGroup, shard, sign)
-		}
-		b.WriteString(` ON CONFLICT (survey_id, question_key, option_key, channel, region_code, age_group, shard) DO UPDATE SET n = survey_counts.n + excluded.n`)
-		if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("survey counts: %w", err)
-		}
-	}
-	return nil
-}
-
 // Fold lower-cases and strips accents, for accent-insensitive search of open answers.
 func Fold(s string) string {
 	return strings.ToLower(Slugless(s))
-}
-
-func insertTexts(ctx context.Context, tx *db.Tx, sv *Survey, r *Response) error {
-	var b strings.Builder
-	var args []any
-	add := func(key, body string) {
-		if body == "" {
-			return
-		}
-		if len(args) > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("(?,?,?,?,?,?,?)")
-		args = append(args, r.ID, sv.ID, key, body, Fold(body), r.Channel, db.T(r.SubmittedAt))
-	}
-	for _, q := range sv.Def().Questions() {
-		ans := r.Answers[q.Key]
-		if q.IsText() {
-			add(q.Key, ans.Text)
-		}
-		if ans.Other != "" {
-			add(q.Key+"/other", ans.Other)
-		}
-	}
-	if len(args) == 0 {
-		return nil
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO survey_texts (response_id, survey_id, question_key, body, folded, channel, created_at) VALUES `+b.String(), args...)
-	return err
 }

@@ -29,8 +29,20 @@ func New(d *db.DB, clock participe.Clock, q *jobs.Queue) *Service {
 // by the results area) are further questionnaires of the same initiative.
 const PurposeMain = "main"
 
+// PurposeSatisfaction is the process-satisfaction questionnaire offered when an
+// initiative closes (issue 7).
+const PurposeSatisfaction = "satisfaction"
+
+// PublicPurpose reports whether surveys of a purpose are served on public pages (other
+// purposes, e.g. seed-large's "bench", stay private).
+func PublicPurpose(p string) bool { return p == PurposeMain || p == PurposeSatisfaction }
+
+// surveyCols: the response count is summed from the aggregates' `_total` rows rather than
+// kept in surveys.responses_count, so that submitting never updates the survey row (a hot
+// row every writer would queue on with PostgreSQL).
 const surveyCols = `s.id, s.initiative_id, s.purpose, s.title_fr, s.title_en, s.intro_fr, s.intro_en,
-	s.definition, s.version, s.status, s.access, s.receipt, s.results_public, s.responses_count,
+	s.definition, s.version, s.status, s.access, s.receipt, s.results_public,
+	(SELECT COALESCE(SUM(c.n), 0) FROM survey_counts c WHERE c.survey_id = s.id AND c.question_key = '_total'),
 	s.published_at, s.created_at, s.updated_at,
 	i.body_id, i.slug, i.title_fr, i.title_en, i.state, i.starts_at, i.ends_at`
 

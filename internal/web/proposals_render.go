@@ -1,0 +1,137 @@
+package web
+
+import (
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
+)
+
+// The proposal page shows 50 comments and the list 20 cards. Written as template
+// ranges they cost one reflective escaper call per interpolated value (~500 a page),
+// which was half the page's CPU; they are written here with explicit escaping instead.
+// The markup is the same as the templates would produce (labels, ids, hidden helper
+// text for screen readers).
+
+var esc = html.EscapeString
+
+// renderComments writes the thread (ol.comments) of views.
+func renderComments(p *Page, views []commentView, l commentLabels, open bool) template.HTML {
+	if len(views) == 0 {
+		return template.HTML("<p>" + esc(l.None) + "</p>")
+	}
+	var b strings.Builder
+	b.Grow(len(views) * 700)
+	act := p.Actor != nil && open
+	b.WriteString(`<ol class="comments">`)
+	for k := range views {
+		v := &views[k]
+		id := strconv.FormatInt(v.ID, 10)
+		b.WriteString(`<li id="c` + id + `" class="comment depth-` + strconv.Itoa(v.Depth) + `">`)
+		if v.Hidden {
+			b.WriteString(`<p class="moderated">` + esc(v.Moderated) + `</p></li>`)
+			continue
+		}
+		b.WriteString(`<p class="meta">`)
+		if v.ParentID != 0 {
+			b.WriteString(`<a href="#c` + strconv.FormatInt(v.ParentID, 10) + `" class="reply-to">` + esc(l.ReplyTo) + `</a> · `)
+		}
+		b.WriteString(`<span class="author">` + esc(v.Author))
+		if v.Channel != "" {
+			b.WriteString(` <span class="tag tag-channel">` + esc(v.Channel) + `</span>`)
+		}
+		b.WriteString(`</span> · <time datetime="` + esc(v.ISO) + `">` + esc(v.When) + `</time></p>`)
+		b.WriteString(`<p class="comment-body">` + esc(v.Body) + `</p><p class="meta">` + esc(v.Up) + ` · ` + esc(v.Down) + `</p>`)
+		if act {
+			this := `<span class="visually-hidden"> (` + esc(l.This) + `)</span>`
+			up, upLabel := "1", l.VoteUp
+			if v.MyVote == 1 {
+				up, upLabel = "0", l.Unvote
+			}
+			down, downLabel := "-1", l.VoteDown
+			if v.MyVote == -1 {
+				down, downLabel = "0", l.Unvote
+			}
+			b.WriteString(`<div class="actions">`)
+			b.WriteString(`<form method="post" action="` + esc(v.VoteURL) + `" class="inline-form"><input type="hidden" name="value" value="` + up +
+				`"><button type="submit" class="link-button">` + esc(upLabel) + this + `</button></form>`)
+			b.WriteString(`<form method="post" action="` + esc(v.VoteURL) + `" class="inline-form"><input type="hidden" name="value" value="` + down +
+				`"><button type="submit" class="link-button">` + esc(downLabel) + this + `</button></form>`)
+			b.WriteString(`<a href="` + esc(v.ReportURL) + `">` + esc(l.Report) + this + `</a></div>`)
+			if v.CanReply {
+				b.WriteString(`<details class="reply"`)
+				if v.ReplyValue != "" {
+					b.WriteString(` open`)
+				}
+				b.WriteString(`><summary>` + esc(l.Reply) + `</summary><form method="post" action="` + esc(l.CommentURL) + `">`)
+				b.WriteString(`<input type="hidden" name="parent" value="` + id + `">`)
+				writeTextarea(&b, p, v.ReplyField, "text", l.ReplyLabel, v.ReplyValue, 3, 3000)
+				b.WriteString(`<button type="submit" class="button button-secondary">` + esc(l.ReplySubmit) + `</button></form></details>`)
+			}
+		}
+		b.WriteString(`</li>`)
+	}
+	b.WriteString(`</ol>`)
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
+}
+
+// writeTextarea writes the markup of the "field-textarea" partial (required field).
+func writeTextarea(b *strings.Builder, p *Page, id, name, label, value string, rows, max int) {
+	errMsg := p.ErrorFor(id)
+	b.WriteString(`<div class="field`)
+	if errMsg != "" {
+		b.WriteString(` field-error`)
+	}
+	b.WriteString(`"><label for="` + esc(id) + `">` + esc(label) + ` <span class="required" aria-hidden="true">*</span></label>`)
+	if errMsg != "" {
+		b.WriteString(`<p class="error-message" id="` + esc(id) + `-error">` + esc(errMsg) + `</p>`)
+	}
+	b.WriteString(`<textarea id="` + esc(id) + `" name="` + esc(name) + `" rows="` + strconv.Itoa(rows) + `" aria-required="true"`)
+	if errMsg != "" {
+		b.WriteString(` aria-invalid="true" aria-describedby="` + esc(id) + `-error"`)
+	}
+	b.WriteString(` maxlength="` + strconv.Itoa(max) + `">` + esc(value) + `</textarea></div>`)
+}
+
+// renderCards writes the list's cards (li.proposal-card).
+func renderCards(p *Page, cards []proposalCard, support bool) template.HTML {
+	var b strings.Builder
+	b.Grow(len(cards) * 900)
+	official, answer, countsLabel := esc(p.T("proposals.official")), esc(p.T("proposals.answer.label")), esc(p.T("proposals.counts.label"))
+	for k := range cards {
+		c := &cards[k]
+		id := strconv.FormatInt(c.ID, 10)
+		b.WriteString(`<li class="proposal-card" id="p` + id + `"><h2 class="proposal-title"><a href="` + esc(c.URL) + `"`)
+		if c.TitleLang != "" {
+			b.WriteString(` lang="` + esc(c.TitleLang) + `"`)
+		}
+		b.WriteString(`>` + esc(c.Title) + `</a></h2><p class="meta">`)
+		if c.Official {
+			b.WriteString(`<span class="tag tag-official">` + official + `</span> `)
+		}
+		if c.Theme != "" {
+			b.WriteString(`<span class="tag">` + esc(c.Theme) + `</span> `)
+		}
+		if c.Answer != "" {
+			b.WriteString(`<span class="tag tag-results">` + answer + ` ` + esc(c.Answer) + `</span> `)
+		}
+		b.WriteString(`<span class="author">` + esc(c.Author))
+		if c.Channel != "" {
+			b.WriteString(` <span class="tag tag-channel">` + esc(c.Channel) + `</span>`)
+		}
+		b.WriteString(`</span> · <time datetime="` + esc(c.ISO) + `">` + esc(c.Date) + `</time></p>`)
+		if c.Excerpt != "" {
+			b.WriteString(`<p class="excerpt">` + esc(c.Excerpt) + `</p>`)
+		}
+		b.WriteString(`<ul class="counts" aria-label="` + countsLabel + `"><li data-live="for-` + id + `">` + esc(c.For) + `</li>`)
+		if !support {
+			b.WriteString(`<li data-live="against-` + id + `">` + esc(c.Against) + `</li>`)
+		}
+		b.WriteString(`<li>` + esc(c.Args) + `</li><li data-live="comments-` + id + `">` + esc(c.Comments) + `</li>`)
+		if c.Mine != "" {
+			b.WriteString(`<li><strong>` + esc(c.Mine) + `</strong></li>`)
+		}
+		b.WriteString(`</ul></li>`)
+	}
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
+}
