@@ -40,6 +40,7 @@ func main() {
 	conns := flag.Int("c", 64, "concurrent connections")
 	dur := flag.Duration("d", 10*time.Second, "duration")
 	users := flag.Int("users", 2000, "signed-in people")
+	person := flag.Int64("person", 0, "only print a session token signed in as this person id (for manual checks), then exit")
 	flag.Parse()
 	if *dsn == "" {
 		log.Fatal("-database is required")
@@ -48,6 +49,14 @@ func main() {
 	d, err := db.Open(ctx, db.Options{DSN: *dsn})
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *person != 0 {
+		tok, err := session(ctx, d, *person)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(tok)
+		return
 	}
 	tokens, err := sessions(ctx, d, *users)
 	if err != nil {
@@ -144,23 +153,27 @@ func sessions(ctx context.Context, d *db.DB, n int) ([]string, error) {
 		people = append(people, id)
 	}
 	rows.Close()
-	expiry := time.Now().Add(2 * time.Hour)
 	var tokens []string
-	err = d.Write(ctx, func(tx *db.Tx) error {
-		for _, id := range people {
-			b, err := scs.GobCodec{}.Encode(expiry, map[string]interface{}{"person_id": id, "second_factor": true})
-			if err != nil {
-				return err
-			}
-			var raw [24]byte
-			_, _ = rand.Read(raw[:])
-			tok := hex.EncodeToString(raw[:])
-			if _, err := tx.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)`, tok, b, expiry.Unix()); err != nil {
-				return err
-			}
-			tokens = append(tokens, tok)
+	for _, id := range people {
+		tok, err := session(ctx, d, id)
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	return tokens, err
+		tokens = append(tokens, tok)
+	}
+	return tokens, nil
+}
+
+// session writes one signed-in session for person and returns its token.
+func session(ctx context.Context, d *db.DB, person int64) (string, error) {
+	expiry := time.Now().Add(2 * time.Hour)
+	b, err := scs.GobCodec{}.Encode(expiry, map[string]interface{}{"person_id": person, "second_factor": true})
+	if err != nil {
+		return "", err
+	}
+	var raw [24]byte
+	_, _ = rand.Read(raw[:])
+	tok := hex.EncodeToString(raw[:])
+	_, err = d.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)`, tok, b, expiry.Unix())
+	return tok, err
 }

@@ -12,10 +12,6 @@ import (
 	"participe/internal/db"
 )
 
-// personColumns are the columns that tie a row to a person. Every table of any area
-// that has one is exported, so new areas are covered without changes here.
-var personColumns = []string{"person_id", "author_id"}
-
 // secretColumn reports columns never exported (hashes, secrets, raw tokens).
 func secretColumn(c string) bool {
 	return strings.HasSuffix(c, "_hash") || c == "secret" || c == "token" || c == "password"
@@ -26,7 +22,9 @@ var skipTables = map[string]bool{"people": true, "sessions": true, "jobs": true,
 
 type personTable struct{ Table, Column string }
 
-// personTables discovers, from the database catalog, every table with a person column.
+// personTables discovers, from the database catalog, every table with a column that
+// ties a row to a person (person_id or author_id), so tables added by other areas are
+// exported without changes here.
 func (s *Service) personTables(ctx context.Context) ([]personTable, error) {
 	var out []personTable
 	if s.DB.Engine == db.Postgres {

@@ -58,7 +58,7 @@ func (h *adminHandlers) initiativeView(r *http.Request, titleKey string, i *cata
 	}
 	bodyURL := v.URL("/admin/organismes/" + strconv.FormatInt(i.BodyID, 10))
 	v.Breadcrumb = []Crumb{{Label: v.T("nav.home"), URL: v.URL("/")}, {Label: v.T("admin.title"), URL: v.URL("/admin")},
-		{Label: v.L(b.NameFR, b.NameEN), URL: bodyURL}, {Label: v.Title}}
+		{Label: bodyLabel(&v.Page, b), URL: bodyURL}, {Label: v.Title}}
 	return v, nil
 }
 

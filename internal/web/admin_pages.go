@@ -108,7 +108,7 @@ func (h *adminHandlers) bodyView(r *http.Request, titleKey string) (*adminView, 
 	v.Body, v.BodyID = b, id
 	v.CanAdmin, v.CanManage = a.Has(participe.RoleBodyAdmin, id), a.Has(participe.RoleManager, id)
 	v.Breadcrumb = []Crumb{{Label: v.T("nav.home"), URL: v.URL("/")}, {Label: v.T("admin.title"), URL: v.URL("/admin")},
-		{Label: v.L(b.NameFR, b.NameEN), URL: v.URL("/admin/organismes/" + strconv.FormatInt(id, 10))}, {Label: v.Title}}
+		{Label: bodyLabel(&v.Page, b), URL: v.URL("/admin/organismes/" + strconv.FormatInt(id, 10))}, {Label: v.Title}}
 	return v, nil
 }
 
@@ -420,4 +420,12 @@ func (v *adminView) ToolName(code string) string {
 		}
 	}
 	return code
+}
+
+// bodyLabel is a body's name in the page's language (its slug when it has no name).
+func bodyLabel(p *Page, b *catalog.Body) string {
+	if n := p.L(b.NameFR, b.NameEN); n != "" {
+		return n
+	}
+	return b.Slug
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"participe/internal/contrib"
 	"participe/internal/participe"
@@ -100,5 +99,3 @@ func (h *proposalHandlers) myReports(w http.ResponseWriter, r *http.Request) err
 	h.s.render(w, r, http.StatusOK, "moderation/mine", &myReportsData{Page: p, Reports: list})
 	return nil
 }
-
-func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

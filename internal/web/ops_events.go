@@ -130,6 +130,9 @@ func (ls *liveStreams) stream(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	rc := http.NewResponseController(w)
+	// No read deadline on a long-lived stream (net/http clears it once the request is
+	// read; this keeps it so whatever serves us).
+	_ = rc.SetReadDeadline(time.Time{})
 	write := func(b []byte) bool {
 		_ = rc.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		if _, err := w.Write(b); err != nil {

@@ -62,14 +62,19 @@ func readUntil(t *testing.T, r *bufio.Reader, want string) string {
 	return ""
 }
 
-// serve runs the server on a real listener (streams need a real connection).
+// serveReal runs the server on a real listener (streams need a real connection).
 func serveReal(t *testing.T, h http.Handler) (string, *http.Server) {
+	t.Helper()
+	return serveRealTimeout(t, h, 0)
+}
+
+func serveRealTimeout(t *testing.T, h http.Handler, readTimeout time.Duration) (string, *http.Server) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: readTimeout}
 	go hs.Serve(ln) //nolint:errcheck
 	t.Cleanup(func() { hs.Close() })
 	return "http://" + ln.Addr().String(), hs
@@ -125,4 +130,18 @@ func TestLiveEventsStream(t *testing.T) {
 			t.Fatalf("shutdown waited %v for streams", time.Since(start))
 		}
 	})
+}
+
+// A stream outlives the server's ReadTimeout (serve sets 60 s; here 300 ms).
+func TestLiveStreamOutlivesReadTimeout(t *testing.T) {
+	ts := newTestServer(t, dbtest.SQLite(t))
+	base, _ := serveRealTimeout(t, ts, 300*time.Millisecond)
+	r, stop := sseClient(t, base, "topic=proposal:5")
+	defer stop()
+	readUntil(t, r, ": connected")
+	time.Sleep(time.Second)
+	if err := ts.Events.PublishFields(context.Background(), "proposal:5", map[string]any{"comments": 2}); err != nil {
+		t.Fatal(err)
+	}
+	readUntil(t, r, `"comments":2`)
 }

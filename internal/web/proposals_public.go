@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"participe/internal/account"
 	"participe/internal/contrib"
 	"participe/internal/notify"
 	"participe/internal/participe"
@@ -177,6 +178,8 @@ func authorLine(p *Page, a proposals.Author, official bool, body string) (string
 		who = p.T("proposals.author.behalf", a.OnBehalfName)
 	case a.EnteredByStaff:
 		who = p.T("proposals.author.behalf_anonymous")
+	case a.Pseudonym != "" && a.Organisation != "":
+		who = p.T("proposals.author.by_org", a.Pseudonym, a.Organisation)
 	case a.Pseudonym != "":
 		who = p.T("proposals.author.by", a.Pseudonym)
 	default:
@@ -206,6 +209,8 @@ func (h *proposalHandlers) visitorSeed(w http.ResponseWriter, r *http.Request) i
 
 type proposalFormData struct {
 	Page
+	Orgs    []account.Organisation
+	OrgID   int64
 	I       *proposals.Initiative
 	Title   string
 	Body    string
@@ -225,6 +230,9 @@ func (h *proposalHandlers) newForm(w http.ResponseWriter, r *http.Request) error
 		return participe.KeyError(participe.ECONFLICT, "proposals.error.closed")
 	}
 	d := &proposalFormData{Page: h.s.newPage(r, "proposals.new.title"), I: i}
+	if d.Orgs, err = account.Organisations(r.Context(), h.s.DB, a.PersonID); err != nil {
+		return err
+	}
 	h.formFrame(d)
 	h.s.render(w, r, http.StatusOK, "proposals/new", d)
 	return nil
@@ -260,8 +268,11 @@ func (h *proposalHandlers) submit(w http.ResponseWriter, r *http.Request) error 
 	if ierr != nil {
 		return ierr
 	}
-	d := &proposalFormData{Page: h.s.newPage(r, "proposals.new.title"), I: i, Title: in.Title, Body: in.Body, ThemeID: in.ThemeID}
+	d := &proposalFormData{Page: h.s.newPage(r, "proposals.new.title"), I: i, Title: in.Title, Body: in.Body, ThemeID: in.ThemeID, OrgID: in.OrganisationID}
 	if !applyErrors(&d.Page, err) {
+		return err
+	}
+	if d.Orgs, err = account.Organisations(r.Context(), h.s.DB, a.PersonID); err != nil {
 		return err
 	}
 	h.formFrame(d)
@@ -307,6 +318,9 @@ func proposalInputFrom(f url.Values, in proposals.ProposalInput) proposals.Propo
 		in.ThemeID = t
 	} else if f.Get("theme") != "" {
 		in.ThemeID = -1 // an unknown theme is reported, not silently dropped
+	}
+	if o, err := strconv.ParseInt(f.Get("organisation"), 10, 64); err == nil && o > 0 {
+		in.OrganisationID = o
 	}
 	return in
 }
@@ -479,7 +493,9 @@ func (h *proposalHandlers) vote(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.svc.Vote(r.Context(), ActorFrom(r.Context()), id, v); err != nil {
 		return err
 	}
-	return h.back(w, r, "proposals.flash.voted", "#vote")
+	// No flash here: the page says "Vous avez voté pour", and a flash would make every
+	// vote a second durable write (the session row).
+	return h.back(w, r, "", "#vote")
 }
 
 func (h *proposalHandlers) argument(w http.ResponseWriter, r *http.Request) error {

@@ -98,6 +98,10 @@ func renderCards(p *Page, cards []proposalCard, support bool) template.HTML {
 	var b strings.Builder
 	b.Grow(len(cards) * 900)
 	official, answer, countsLabel := esc(p.T("proposals.official")), esc(p.T("proposals.answer.label")), esc(p.T("proposals.counts.label"))
+	live := func(field, key string) string {
+		return `data-live-field="` + field + `" data-live-one="` + esc(p.T(key+".one")) + `" data-live-other="` + esc(p.T(key+".other")) + `"`
+	}
+	liveFor, liveAgainst, liveComments := live("votes_for", "proposals.counts.for"), live("votes_against", "proposals.counts.against"), live("comments", "proposals.counts.comments")
 	for k := range cards {
 		c := &cards[k]
 		id := strconv.FormatInt(c.ID, 10)
@@ -123,11 +127,12 @@ func renderCards(p *Page, cards []proposalCard, support bool) template.HTML {
 		if c.Excerpt != "" {
 			b.WriteString(`<p class="excerpt">` + esc(c.Excerpt) + `</p>`)
 		}
-		b.WriteString(`<ul class="counts" aria-label="` + countsLabel + `"><li data-live="for-` + id + `">` + esc(c.For) + `</li>`)
+		topic := `data-live-topic="proposal:` + id + `" `
+		b.WriteString(`<ul class="counts" aria-label="` + countsLabel + `"><li ` + topic + liveFor + `>` + esc(c.For) + `</li>`)
 		if !support {
-			b.WriteString(`<li data-live="against-` + id + `">` + esc(c.Against) + `</li>`)
+			b.WriteString(`<li ` + topic + liveAgainst + `>` + esc(c.Against) + `</li>`)
 		}
-		b.WriteString(`<li>` + esc(c.Args) + `</li><li data-live="comments-` + id + `">` + esc(c.Comments) + `</li>`)
+		b.WriteString(`<li>` + esc(c.Args) + `</li><li ` + topic + liveComments + `>` + esc(c.Comments) + `</li>`)
 		if c.Mine != "" {
 			b.WriteString(`<li><strong>` + esc(c.Mine) + `</strong></li>`)
 		}

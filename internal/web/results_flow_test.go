@@ -504,7 +504,7 @@ func TestSatisfactionQuestionnaire(t *testing.T) {
 			WHERE i.slug = 'acces-premiere-ligne-idees' AND s.purpose = 'satisfaction' AND sc.question_key = 'overall' AND sc.option_key = '4'`); n == 0 {
 			t.Error("the answer is not counted by the survey tool")
 		}
-		if _, body := ts.get("/initiatives/acces-premiere-ligne-idees/tableau-de-bord"); !strings.Contains(body, "4,0 sur 5") {
+		if _, body := ts.get("/initiatives/acces-premiere-ligne-idees/tableau-de-bord"); !strings.Contains(body, "4 sur 5") {
 			t.Error("the initiative's dashboard does not show the score")
 		}
 	})

@@ -169,16 +169,17 @@ func initiativeTx(ctx context.Context, tx *db.Tx, id int64) (*Initiative, error)
 const proposalColumns = `p.id, p.initiative_id, COALESCE(p.theme_id, 0), p.title, p.title_en, p.official,
 	p.votes_for, p.votes_against, p.arguments_count, p.comments_count, p.answer_state,
 	COALESCE(c.author_id, 0), CASE WHEN pe.deleted_at IS NULL THEN COALESCE(pe.pseudonym, '') ELSE '' END,
-	c.channel, c.entered_by IS NOT NULL, c.on_behalf_name, c.status, c.hidden_reason, c.created_at`
+	c.channel, c.entered_by IS NOT NULL, c.on_behalf_name, c.status, c.hidden_reason, c.created_at, COALESCE(o.name, '')`
 
-const proposalFrom = ` FROM proposals p JOIN contributions c ON c.id = p.id LEFT JOIN people pe ON pe.id = c.author_id `
+const proposalFrom = ` FROM proposals p JOIN contributions c ON c.id = p.id LEFT JOIN people pe ON pe.id = c.author_id
+	LEFT JOIN organisations o ON o.id = c.organisation_id `
 
 func scanProposal(row rowScanner, p *Proposal, extra ...any) error {
 	var created db.Time
 	dest := []any{&p.ID, &p.InitiativeID, &p.ThemeID, &p.Title, &p.TitleEN, &p.Official,
 		&p.VotesFor, &p.VotesAgainst, &p.Arguments, &p.Comments, &p.AnswerState,
 		&p.Author.PersonID, &p.Author.Pseudonym, &p.Author.Channel, &p.Author.EnteredByStaff, &p.Author.OnBehalfName,
-		&p.Status, &p.HiddenReason, &created}
+		&p.Status, &p.HiddenReason, &created, &p.Author.Organisation}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return err
 	}

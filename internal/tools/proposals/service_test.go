@@ -12,6 +12,7 @@ import (
 	"participe/internal/contrib"
 	"participe/internal/db"
 	"participe/internal/db/dbtest"
+	"participe/internal/events"
 	"participe/internal/participe"
 )
 
@@ -319,4 +320,29 @@ func TestListQueryCountAndFilters(t *testing.T) {
 			t.Errorf("sans réponse total %d", lp.Total)
 		}
 	})
+}
+
+// A vote and a comment publish the new counts on the proposal's live topic.
+func TestLiveCountsPublished(t *testing.T) {
+	d := dbtest.SQLite(t)
+	f := newFixture(t, d)
+	bus := events.New()
+	f.svc.events = bus
+	ctx := context.Background()
+	a, v := f.person("a"), f.person("v")
+	pid := f.propose(a, "Idée en direct")
+	ch, stop := bus.Subscribe(fmt.Sprintf("proposal:%d", pid))
+	defer stop()
+	if _, err := f.svc.Vote(ctx, v, pid, -1); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(<-ch); got != `{"votes_against":1,"votes_for":0}` {
+		t.Errorf("vote event %s", got)
+	}
+	if _, err := f.svc.AddComment(ctx, v, pid, 0, "Bravo"); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(<-ch); got != `{"comments":1}` {
+		t.Errorf("comment event %s", got)
+	}
 }

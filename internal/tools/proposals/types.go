@@ -174,6 +174,8 @@ type Author struct {
 	// EnteredByStaff is true for contributions typed in by staff.
 	EnteredByStaff bool
 	OnBehalfName   string
+	// Organisation names the organisation the person spoke for ("" = themself).
+	Organisation string
 }
 
 // Proposal is a proposal as lists and its page show it.

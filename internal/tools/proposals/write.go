@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"participe/internal/account"
 	"participe/internal/contrib"
 	"participe/internal/db"
 	"participe/internal/notify"
@@ -108,6 +109,15 @@ func (s *Service) Submit(ctx context.Context, a *participe.Actor, slug string, i
 			errs = append(errs, ferr)
 		} else {
 			att = f
+		}
+	}
+	if in.OrganisationID != 0 {
+		ok, err := account.IsOrganisationMember(ctx, s.db, a.PersonID, in.OrganisationID)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			errs = append(errs, participe.FieldError("organisation", "proposals.error.organisation"))
 		}
 	}
 	if err := formErrors(errs); err != nil {
@@ -281,7 +291,7 @@ func (s *Service) Vote(ctx context.Context, a *participe.Actor, proposalID int64
 			RETURNING votes_for, votes_against`, dFor, dAgainst, proposalID).Scan(&c.VotesFor, &c.VotesAgainst)
 	})
 	if err == nil {
-		s.publish(ctx, proposalID, c)
+		s.publish(ctx, proposalID, map[string]int64{"votes_for": c.VotesFor, "votes_against": c.VotesAgainst})
 	}
 	return c, err
 }
@@ -293,11 +303,13 @@ func delta(v, side int) int {
 	return 0
 }
 
-func (s *Service) publish(ctx context.Context, proposalID int64, c Counts) {
+// publish sends the proposal's new counts to pages open on any server (live.js sets
+// elements with data-live-topic="proposal:ID" and data-live-field = a key below).
+func (s *Service) publish(ctx context.Context, proposalID int64, fields map[string]int64) {
 	if s.events == nil {
 		return
 	}
-	raw, _ := json.Marshal(c)
+	raw, _ := json.Marshal(fields)
 	_ = s.events.Publish(ctx, "proposal:"+strconv.FormatInt(proposalID, 10), raw)
 }
 
@@ -449,7 +461,7 @@ func (s *Service) AddComment(ctx context.Context, a *participe.Actor, proposalID
 		return nil
 	})
 	if err == nil {
-		s.publish(ctx, proposalID, Counts{ProposalID: proposalID, Comments: comments})
+		s.publish(ctx, proposalID, map[string]int64{"comments": comments})
 	}
 	return id, err
 }

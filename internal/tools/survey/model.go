@@ -230,9 +230,11 @@ func (d *Definition) Questions() []*Question {
 
 // Question finds a question by key.
 func (d *Definition) Question(key string) *Question {
-	for _, q := range d.Questions() {
-		if q.Key == key {
-			return q
+	for si := range d.Sections {
+		for qi := range d.Sections[si].Questions {
+			if q := &d.Sections[si].Questions[qi]; q.Key == key {
+				return q
+			}
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"participe/internal/db"
 	"participe/internal/mail"
@@ -25,10 +26,21 @@ type Respondent struct {
 	LinkToken string
 }
 
+// SatisfactionWindow is how long a satisfaction questionnaire stays open after its
+// initiative closes.
+const SatisfactionWindow = 60 * 24 * time.Hour
+
 // IsOpen reports whether the survey accepts responses now: published, initiative
 // published and within its dates.
+//
+// A satisfaction questionnaire rates a finished process: it opens when the initiative
+// closes and stays open SatisfactionWindow (issue 7).
 func (s *Service) IsOpen(sv *Survey) bool {
 	now := s.clock.Now()
+	if sv.Purpose == PurposeSatisfaction {
+		return sv.Status == StatusPublished && sv.InitiativeState != "draft" && sv.InitiativeState != "archived" &&
+			!now.Before(sv.EndsAt) && now.Before(sv.EndsAt.Add(SatisfactionWindow))
+	}
 	return sv.Status == StatusPublished && (sv.InitiativeState == "published" || sv.InitiativeState == "scheduled") &&
 		!now.Before(sv.StartsAt) && now.Before(sv.EndsAt)
 }

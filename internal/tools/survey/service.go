@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"participe/internal/db"
 	"participe/internal/jobs"
@@ -59,12 +60,36 @@ func scanSurvey(row scanner) (*Survey, error) {
 		return nil, db.NotFound(err, "survey not found")
 	}
 	s.PublishedAt, s.CreatedAt, s.UpdatedAt, s.StartsAt, s.EndsAt = pub.Time, created.Time, updated.Time, starts.Time, ends.Time
-	var d Definition
-	if err := json.Unmarshal([]byte(def), &d); err != nil {
-		return nil, fmt.Errorf("survey %d: definition: %w", s.ID, err)
+	sections, err := parseDefinition(s.ID, s.Version, def)
+	if err != nil {
+		return nil, err
 	}
-	s.Sections = d.Sections
+	s.Sections = sections
 	return &s, nil
+}
+
+// defCache keeps parsed definitions by survey id and version: decoding the JSON was a
+// quarter of the CPU of a submitted response. An entry is used only if the stored text
+// is identical (so two databases in one process, as in tests, never mix), and the
+// sections are shared read-only: every change goes through a copy (editSurvey).
+var defCache sync.Map // [2]int64{id, version} -> *cachedDef
+
+type cachedDef struct {
+	raw      string
+	sections []Section
+}
+
+func parseDefinition(id int64, version int, raw string) ([]Section, error) {
+	key := [2]int64{id, int64(version)}
+	if c, ok := defCache.Load(key); ok && c.(*cachedDef).raw == raw {
+		return c.(*cachedDef).sections, nil
+	}
+	var d Definition
+	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+		return nil, fmt.Errorf("survey %d: definition: %w", id, err)
+	}
+	defCache.Store(key, &cachedDef{raw: raw, sections: d.Sections})
+	return d.Sections, nil
 }
 
 // ByInitiative loads an initiative's survey of a purpose (any status). Callers check

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"participe/internal/db"
+	"participe/internal/db/dbtest"
+)
+
+// TestSurveySubmitHTTPThroughput posts complete workbook responses (the one-page form)
+// through the whole handler chain from 64 goroutines for 5 s and logs acknowledged
+// responses per second. Opt-in: PARTICIPE_BENCH=1 (CPU profile with -cpuprofile).
+func TestSurveySubmitHTTPThroughput(t *testing.T) {
+	if os.Getenv("PARTICIPE_BENCH") == "" {
+		t.Skip("PARTICIPE_BENCH not set")
+	}
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ts := newTestServer(t, d)
+		ts.loadDemo()
+		form, _ := url.ParseQuery("complete=1&q.type_organisation=communautaire&q.nom_organisme=Centre+Ahuntsic&q.perception=4&q.consultation_souhait=non&q.copie_notes=non&q.mesure_1=Un+guichet+unique&q.modes_preferes=internet&q.modes_preferes=telephone&q.avant_internet_org=Nos+notes&q.satisfaction=4")
+		var ok, bad atomic.Int64
+		deadline := time.Now().Add(5 * time.Second)
+		var wg sync.WaitGroup
+		for w := 0; w < 64; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for time.Now().Before(deadline) {
+					f := url.Values{}
+					for k, v := range form {
+						f[k] = v
+					}
+					b := make([]byte, 12)
+					_, _ = rand.Read(b)
+					f.Set("idem", hex.EncodeToString(b))
+					req := httptest.NewRequest(http.MethodPost, wbBase+"/envoyer", strings.NewReader(f.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					rec := httptest.NewRecorder()
+					ts.ServeHTTP(rec, req)
+					if rec.Code == http.StatusSeeOther {
+						ok.Add(1)
+					} else {
+						bad.Add(1)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		t.Logf("%s: %d responses acknowledged in 5 s = %.0f/s (%d other statuses)", d.Engine, ok.Load(), float64(ok.Load())/5, bad.Load())
+		if ok.Load() == 0 {
+			t.Fatal("nothing acknowledged")
+		}
+	})
+}
