@@ -83,10 +83,18 @@ func (s *Store) Initiatives(ctx context.Context, f InitiativeFilter) ([]Initiati
 		where = append(where, "i.results_published_at IS NOT NULL AND i.results_published_at <= ?")
 		args = append(args, now)
 	}
-	rows, err := s.db.Query(ctx, `SELECT i.id, i.slug, i.title_fr, i.title_en, i.summary_fr, i.summary_en, b.slug, b.name_fr, b.name_en,
+	// Ids of the page first, walking the primary key from the cursor (on SQLite the
+	// planner would otherwise pick the status index and sort every public initiative,
+	// reading their long texts), then the page's rows.
+	from := "initiatives i"
+	if s.db.Engine == db.SQLite {
+		from = "initiatives i NOT INDEXED"
+	}
+	rows, err := s.db.Query(ctx, `WITH page AS (SELECT i.id FROM `+from+` JOIN bodies b ON b.id = i.body_id WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY i.id LIMIT %d", f.Limit+1)+`)
+		SELECT i.id, i.slug, i.title_fr, i.title_en, i.summary_fr, i.summary_en, b.slug, b.name_fr, b.name_en,
 		i.kind, i.starts_at, i.ends_at, i.participants_count, i.results_published_at
-		FROM initiatives i JOIN bodies b ON b.id = i.body_id WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(" ORDER BY i.id LIMIT %d", f.Limit+1), args...)
+		FROM page JOIN initiatives i ON i.id = page.id JOIN bodies b ON b.id = i.body_id ORDER BY i.id`, args...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -233,18 +241,22 @@ func (s *Store) Themes(ctx context.Context, after int64, limit int) ([]Theme, bo
 
 // Contributions lists an initiative's contributions, anonymised like the open data.
 func (s *Store) Contributions(ctx context.Context, initiativeID int64, slug, kind string, after int64, limit int) ([]Contribution, bool, error) {
-	where := "c.initiative_id = ? AND c.id > ?"
-	args := []any{true, initiativeID, after}
+	where := "k.initiative_id = ? AND k.id > ?"
+	args := []any{initiativeID, after}
 	if kind != "" {
-		where += " AND c.kind = ?"
+		where += " AND k.kind = ?"
 		args = append(args, kind)
 	}
-	rows, err := s.db.Query(ctx, `SELECT c.id, c.tool, c.kind, COALESCE(a.proposal_id, cm.proposal_id, 0), c.channel,
+	args = append(args, true)
+	// The page's ids come from the (initiative_id[, kind], id) indexes of migration 0005;
+	// only those rows are then joined to their tool's detail.
+	rows, err := s.db.Query(ctx, `WITH page AS (SELECT k.id FROM contributions k WHERE `+where+fmt.Sprintf(" ORDER BY k.id LIMIT %d", limit+1)+`)
+		SELECT c.id, c.tool, c.kind, COALESCE(a.proposal_id, cm.proposal_id, 0), c.channel,
 		CASE WHEN p.official = ? THEN 'official' WHEN c.entered_by IS NOT NULL THEN 'staff_entry' WHEN c.organisation_id IS NOT NULL THEN 'organisation' ELSE 'participant' END,
 		c.status, c.created_at, c.hidden_reason, COALESCE(p.title, ''), COALESCE(p.body, a.body, cm.body, ''), COALESCE(a.side, ''),
 		COALESCE(p.votes_for, 0), COALESCE(p.votes_against, 0), COALESCE(p.answer_state, '')
-		FROM contributions c LEFT JOIN proposals p ON p.id = c.id LEFT JOIN proposal_arguments a ON a.id = c.id
-		LEFT JOIN comments cm ON cm.id = c.id WHERE `+where+fmt.Sprintf(" ORDER BY c.id LIMIT %d", limit+1), args...)
+		FROM page JOIN contributions c ON c.id = page.id LEFT JOIN proposals p ON p.id = c.id LEFT JOIN proposal_arguments a ON a.id = c.id
+		LEFT JOIN comments cm ON cm.id = c.id ORDER BY c.id`, args...)
 	if err != nil {
 		return nil, false, err
 	}

@@ -12,7 +12,9 @@ const MaxCalendarItems = 500
 
 // Month returns the public initiatives matching f that run at some time during the
 // month starting at first (a civil date; read as Québec days), by start date.
-func (s *Service) Month(ctx context.Context, f filter.Filter, first time.Time) (*List, error) {
+// With grid set, the initiatives come without their themes (the month grid shows
+// titles only).
+func (s *Service) Month(ctx context.Context, f filter.Filter, first time.Time, grid bool) (*List, error) {
 	first = time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
 	last := first.AddDate(0, 1, -1)
 	if f.From.IsZero() || f.From.Before(first) {
@@ -25,7 +27,7 @@ func (s *Service) Month(ctx context.Context, f filter.Filter, first time.Time) (
 		return &List{Filter: f}, nil
 	}
 	f.Sort, f.Page = sortStarts, 1
-	return s.list(ctx, f, MaxCalendarItems, false)
+	return s.list(ctx, f, MaxCalendarItems, listOpts{noThemes: grid})
 }
 
 // Export returns up to MaxCalendarItems initiatives matching f (every page), for
@@ -35,11 +37,11 @@ func (s *Service) Export(ctx context.Context, f filter.Filter) (*List, error) {
 	if f.Q == "" {
 		f.Sort = sortStarts
 	}
-	return s.list(ctx, f, MaxCalendarItems, true)
+	return s.list(ctx, f, MaxCalendarItems, listOpts{descriptions: true})
 }
 
 // Newest returns the most recently published initiatives matching f, for feeds.
 func (s *Service) Newest(ctx context.Context, f filter.Filter, limit int) (*List, error) {
 	f.Q, f.Sort, f.Page = "", filter.SortNewest, 1
-	return s.list(ctx, f, limit, false)
+	return s.list(ctx, f, limit, listOpts{})
 }

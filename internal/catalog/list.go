@@ -203,10 +203,16 @@ func (s *Service) hitsCTE(q search.Query) (string, []any) {
 // List returns a page of public initiatives matching f, perPage at a time (PerPage
 // when <= 0). Bad keywords never fail: they match nothing.
 func (s *Service) List(ctx context.Context, f filter.Filter, perPage int) (*List, error) {
-	return s.list(ctx, f, perPage, false)
+	return s.list(ctx, f, perPage, listOpts{})
 }
 
-func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, withDescriptions bool) (*List, error) {
+// listOpts says what to attach to the rows of a list.
+type listOpts struct {
+	descriptions bool // for snippets of any list and for exports
+	noThemes     bool // the month grid shows titles only
+}
+
+func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, o listOpts) (*List, error) {
 	if perPage <= 0 {
 		perPage = PerPage
 	}
@@ -254,7 +260,7 @@ func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, withDe
 		if out.Items, err = s.byIDs(ctx, ids[lo:hi]); err != nil {
 			return nil, err
 		}
-		return s.finish(ctx, out, f, withDescriptions)
+		return s.finish(ctx, out, f, o)
 	}
 	// The page of ids is chosen first (sorting ids and sort keys only), then their
 	// columns are read: sorting whole rows joined with their body made SQLite spend
@@ -292,18 +298,20 @@ func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, withDe
 	} else if err := s.db.QueryRow(ctx, with+`SELECT COUNT(*) FROM `+from+` WHERE `+w.sql(), append(withArgs, w.args...)...).Scan(&out.Total); err != nil {
 		return nil, err
 	}
-	return s.finish(ctx, out, f, withDescriptions)
+	return s.finish(ctx, out, f, o)
 }
 
 // finish caps the count of a search and attaches themes (and descriptions).
-func (s *Service) finish(ctx context.Context, out *List, f filter.Filter, withDescriptions bool) (*List, error) {
+func (s *Service) finish(ctx context.Context, out *List, f filter.Filter, o listOpts) (*List, error) {
 	if f.Q != "" && out.Total > MaxSearchCandidates {
 		out.Total, out.Capped = MaxSearchCandidates, true
 	}
-	if err := s.attachThemes(ctx, out.Items); err != nil {
-		return nil, err
+	if !o.noThemes {
+		if err := s.attachThemes(ctx, out.Items); err != nil {
+			return nil, err
+		}
 	}
-	if f.Q != "" || withDescriptions {
+	if f.Q != "" || o.descriptions {
 		if err := s.attachDescriptions(ctx, out.Items); err != nil {
 			return nil, err
 		}

@@ -232,3 +232,56 @@ func TestContentPages(t *testing.T) {
 		t.Errorf("unknown page: %v", err)
 	}
 }
+
+func TestMonthAndNewest(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		svc := setup(t, d)
+		ctx := context.Background()
+		first := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		q := mustQuebec()
+		start, end := time.Date(2026, 12, 1, 0, 0, 0, 0, q), time.Date(2027, 1, 1, 0, 0, 0, 0, q)
+		for _, grid := range []bool{true, false} {
+			res, err := svc.Month(ctx, filter.Filter{}, first, grid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			for _, i := range all(t, svc) {
+				if i.StartsAt.Before(end) && i.EndsAt.After(start) {
+					want++
+				}
+			}
+			if len(res.Items) != want || want == 0 {
+				t.Errorf("December: %d items, want %d", len(res.Items), want)
+			}
+			for n := 1; n < len(res.Items); n++ {
+				if res.Items[n].StartsAt.Before(res.Items[n-1].StartsAt) {
+					t.Errorf("month not by start date")
+				}
+			}
+			if grid == (len(res.Items) > 0 && len(res.Items[0].Themes) > 0) {
+				t.Errorf("grid %v: themes attached %v", grid, !grid)
+			}
+		}
+		// A filter narrows the month; an inverted range inside the month gives nothing.
+		f, _ := filter.ParseQuery("status=upcoming")
+		res, err := svc.Month(ctx, f, first, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range res.Items {
+			if i.Status != catalog.StatusUpcoming {
+				t.Errorf("%s: status %s", i.Slug, i.Status)
+			}
+		}
+		news, err := svc.Newest(ctx, filter.Filter{Themes: []string{"sante"}}, 5)
+		if err != nil || len(news.Items) == 0 || len(news.Items) > 5 {
+			t.Fatalf("newest: %v %d", err, len(news.Items))
+		}
+		for n := 1; n < len(news.Items); n++ {
+			if news.Items[n].PublishedAt.After(news.Items[n-1].PublishedAt) {
+				t.Errorf("newest not by publication date")
+			}
+		}
+	})
+}

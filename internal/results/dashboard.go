@@ -70,14 +70,15 @@ var refreshing inflight
 
 // Dashboard returns the dashboard, cached for DashboardTTL. When the cached copy is
 // stale it is served while one background refresh runs, so a page never waits for the
-// aggregate queries once the cache is warm (docs/performance.md).
+// aggregate queries once the cache is warm; WarmDashboards fills the platform's at start
+// (docs/performance.md).
 func (s *Service) Dashboard(ctx context.Context, initiativeID int64) (*Dashboard, error) {
 	key := fmt.Sprintf("dashboard:%d", initiativeID)
 	now := s.clock.Now()
 	if v, ok := s.cache.get(key, now, s.DashboardTTL); ok {
 		return v.(*Dashboard), nil
 	}
-	if v, ok := s.cache.get(key, now, 10*s.DashboardTTL); ok {
+	if v, ok := s.cache.get(key, now, 1<<62); ok {
 		refreshing.mu.Lock()
 		if refreshing.m == nil {
 			refreshing.m = map[string]bool{}
@@ -193,12 +194,15 @@ func (s *Service) KeyFigures(ctx context.Context, initiativeID int64) (Figures, 
 		return f, err
 	}
 	// Survey responses are contributions of the survey tool, by channel.
-	sw := "r.status = 'submitted'"
+	var sw string
+	// From the survey tool's aggregate rows ('_total' counts submitted responses by
+	// channel), not by scanning hundreds of thousands of responses.
+	sw = "sc.question_key = '_total'"
 	if initiativeID != 0 {
 		sw += " AND sv.initiative_id = ?"
 	}
-	rows, err = s.db.Query(ctx, `SELECT r.channel, COUNT(*) FROM survey_responses r JOIN surveys sv ON sv.id = r.survey_id
-		WHERE `+sw+` AND sv.purpose = 'main' GROUP BY r.channel`, args...)
+	rows, err = s.db.Query(ctx, `SELECT sc.channel, SUM(sc.n) FROM survey_counts sc JOIN surveys sv ON sv.id = sc.survey_id
+		WHERE `+sw+` AND sv.purpose = 'main' GROUP BY sc.channel`, args...)
 	if err != nil {
 		return f, err
 	}
@@ -224,9 +228,19 @@ func (s *Service) KeyFigures(ctx context.Context, initiativeID int64) (Figures, 
 	if initiativeID != 0 {
 		pw = "p.initiative_id = ?"
 	}
-	if err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(p.votes_for + p.votes_against), 0), COUNT(*),
-		COALESCE(SUM(CASE WHEN p.answer_state <> '' THEN 1 ELSE 0 END), 0) FROM proposals p WHERE `+pw, args...).
-		Scan(&f.Votes, &f.Answerable, &f.Answered); err != nil {
+	// Answered proposals from the (initiative_id, answer_state) index; votes from the
+	// proposals' counters for an initiative, from the votes' primary key platform-wide
+	// (both read indexes only, never the proposals' text).
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.answer_state <> '' THEN 1 ELSE 0 END), 0)
+		FROM proposals p WHERE `+pw, args...).Scan(&f.Answerable, &f.Answered); err != nil {
+		return f, err
+	}
+	if initiativeID != 0 {
+		err = s.db.QueryRow(ctx, `SELECT COALESCE(SUM(p.votes_for + p.votes_against), 0) FROM proposals p WHERE p.initiative_id = ?`, initiativeID).Scan(&f.Votes)
+	} else {
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM proposal_votes`).Scan(&f.Votes)
+	}
+	if err != nil {
 		return f, err
 	}
 	if f.Participants, err = s.participants(ctx, initiativeID); err != nil {
@@ -266,9 +280,17 @@ func (s *Service) participants(ctx context.Context, initiativeID int64) (int64, 
 		if err != nil {
 			return 0, err
 		}
-		err = s.db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM contributions c WHERE c.author_id IS NULL AND c.kind = 'proposal')
-			+ (SELECT COUNT(*) FROM survey_responses r WHERE r.person_id IS NULL AND r.status = 'submitted')`).Scan(&anon)
-		return n + anon, err
+		// Responses without an account: all submitted responses (the survey tool's
+		// '_total' aggregate) minus those with a person (a covering index count).
+		var total, withPerson int64
+		if err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM survey_counts WHERE question_key = '_total'`).Scan(&total); err != nil {
+			return 0, err
+		}
+		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_responses WHERE person_id IS NOT NULL AND status = 'submitted'`).Scan(&withPerson); err != nil {
+			return 0, err
+		}
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM contributions c WHERE c.author_id IS NULL AND c.kind = 'proposal'`).Scan(&anon)
+		return n + anon + max(total-withPerson, 0), err
 	}
 	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (
 		SELECT c.author_id AS pid FROM contributions c WHERE c.initiative_id = ? AND c.author_id IS NOT NULL
@@ -423,4 +445,19 @@ func (s *Service) moderation(ctx context.Context, initiativeID int64) (Moderatio
 		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM suggestions WHERE status = 'pending'`).Scan(&m.Suggestions)
 	}
 	return m, err
+}
+
+// WarmDashboards computes the platform dashboard now and keeps it fresh every
+// DashboardTTL until ctx ends, so no visitor waits for the cold computation.
+func (s *Service) WarmDashboards(ctx context.Context) {
+	for {
+		if d, err := s.computeDashboard(ctx, 0); err == nil {
+			s.cache.put("dashboard:0", s.clock.Now(), d)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(s.DashboardTTL):
+		}
+	}
 }

@@ -28,10 +28,13 @@ func seedSurvey(ctx context.Context, env *Env) error {
 	}
 	def := largeDefinition()
 	svc := survey.New(env.DB, participe.NewFixedClock(env.Now), nil)
-	if _, err := svc.ByInitiative(ctx, ini, "bench"); err == nil {
+	// The initiative's main survey, results public, so that the results page is
+	// measured through the real public route (/initiatives/{slug}/questionnaire/resultats).
+	if _, err := svc.ByInitiative(ctx, ini, survey.PurposeMain); err == nil {
 		return nil
 	}
-	id, err := svc.CreateForInitiative(ctx, ini, survey.NewSurvey{Purpose: "bench", TitleFR: "Sondage de performance", Publish: true, Access: survey.AccessAnonymous, Definition: def})
+	id, err := svc.CreateForInitiative(ctx, ini, survey.NewSurvey{Purpose: survey.PurposeMain, TitleFR: "Sondage de performance", Publish: true,
+		ResultsPublic: true, Access: survey.AccessAnonymous, Definition: def})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"participe/internal/account"
 	"participe/internal/account/admin"
 	"participe/internal/audit"
 	"participe/internal/catalog"
@@ -404,10 +405,15 @@ func (h *adminHandlers) acceptInvitation(w http.ResponseWriter, r *http.Request)
 		}
 		return err
 	}
-	// Privilege change: renew the session token, keeping the second-factor state.
+	// Privilege change: renew the session token, keeping the second-factor state, and
+	// keep the person's session list in step with the new token.
+	sessions := account.New(h.s.DB, h.s.Clock, h.s.Jobs, h.s.Cat, h.s.Limiter, h.s.Cfg.BaseURL)
+	old := h.s.Sessions.Token(r.Context())
 	if err := h.s.SignIn(r.Context(), a.PersonID, a.SecondFactor); err != nil {
 		return err
 	}
+	_ = sessions.ForgetSession(r.Context(), old)
+	_ = sessions.RecordSession(r.Context(), a.PersonID, h.s.Sessions.Token(r.Context()), r.UserAgent(), h.s.ClientIP(r))
 	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "admin.invitation.accepted"))
 	return h.redirect(w, r, "/admin/organismes/"+strconv.FormatInt(body, 10))
 }

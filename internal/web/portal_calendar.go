@@ -85,13 +85,14 @@ func (h *portal) calendar(w http.ResponseWriter, r *http.Request) error {
 	qv := r.URL.Query()
 	now := h.s.Clock.Now()
 	month, ok := parseMonth(qv.Get("mois"), now)
-	res, err := h.cat.Month(r.Context(), f, month)
+	listView := qv.Get("vue") == "liste"
+	res, err := h.cat.Month(r.Context(), f, month, !listView)
 	if err != nil {
 		return err
 	}
 	probs = append(probs, res.Problems...)
 	p := calendarPage{portalPage: h.newPage(r, "portal.calendar.title")}
-	p.ListView = qv.Get("vue") == "liste"
+	p.ListView = listView
 	p.Month = month.Format("2006-01")
 	p.MonthLabel = monthLabel(p.Lang, month)
 	p.Title = p.T("portal.calendar.title.month", p.MonthLabel)
@@ -134,7 +135,9 @@ func (h *portal) calendar(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.NoIndex = !shown.IsZero()
 	p.Res = res
-	p.Items = p.items(res.Items, res.Query)
+	if p.ListView {
+		p.Items = p.items(res.Items, res.Query)
+	}
 	p.Weekdays = weekdaysFR
 	if p.IsEN() {
 		p.Weekdays = weekdaysEN

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,6 +29,9 @@ type filterForm struct {
 	// The choices of the form, with labels and state computed once (fields only in
 	// the template: see item).
 	StatusOpts, ThemeOpts, ModeOpts, BodyOpts, RegionOpts, AudienceOpts, SortOpts []option
+	// The same choices as HTML, built in Go: a filter form has ~80 choices and each
+	// template action costs a reflective call and an escaper call (PERFORMANCE).
+	StatusHTML, ThemeHTML, ModeHTML, AudienceHTML, BodyHTML, RegionHTML template.HTML
 	// Action is the form's target path (localized); Hidden are extra fields kept.
 	Action string
 	Hidden []hiddenField
@@ -131,6 +136,12 @@ func (h *portal) fillForm(r *http.Request, p *portalPage, ff *filterForm, f filt
 			ff.Hidden = append(ff.Hidden, hiddenField{k, v})
 		}
 	}
+	ff.StatusHTML = checkboxes("status", ff.StatusOpts)
+	ff.ThemeHTML = checkboxes("theme", ff.ThemeOpts)
+	ff.ModeHTML = checkboxes("mode", ff.ModeOpts)
+	ff.AudienceHTML = checkboxes("audience", ff.AudienceOpts)
+	ff.BodyHTML = selectOptions(ff.BodyOpts)
+	ff.RegionHTML = selectOptions(ff.RegionOpts)
 	label := func(key, value string) string {
 		switch key {
 		case filter.KeyQ:
@@ -249,4 +260,46 @@ func (h *portal) list(w http.ResponseWriter, r *http.Request) error {
 func parseFilterString(raw string) filter.Filter {
 	f, _ := filter.ParseQuery(raw)
 	return f
+}
+
+// checkboxes renders a group of choices (the markup of the "choice" pattern), every
+// value and label escaped.
+func checkboxes(name string, opts []option) template.HTML {
+	var b strings.Builder
+	for _, o := range opts {
+		id := html.EscapeString("f-" + name + "-" + o.Value)
+		b.WriteString(`<div class="choice"><input type="checkbox" id="`)
+		b.WriteString(id)
+		b.WriteString(`" name="`)
+		b.WriteString(html.EscapeString(name))
+		b.WriteString(`" value="`)
+		b.WriteString(html.EscapeString(o.Value))
+		b.WriteString(`"`)
+		if o.Checked {
+			b.WriteString(` checked`)
+		}
+		b.WriteString(`><label for="`)
+		b.WriteString(id)
+		b.WriteString(`">`)
+		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString("</label></div>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every piece escaped above
+}
+
+// selectOptions renders <option> elements, escaped.
+func selectOptions(opts []option) template.HTML {
+	var b strings.Builder
+	for _, o := range opts {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(o.Value))
+		b.WriteString(`"`)
+		if o.Checked {
+			b.WriteString(` selected`)
+		}
+		b.WriteString(`>`)
+		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString("</option>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every piece escaped above
 }

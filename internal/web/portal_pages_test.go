@@ -141,3 +141,14 @@ func TestPortalNotFound(t *testing.T) {
 		}
 	})
 }
+
+func TestFilterChoicesAreEscaped(t *testing.T) {
+	got := string(checkboxes("theme", []option{{Value: `x"><script>`, Label: `<b>É & co</b>`, Checked: true}}))
+	if strings.Contains(got, "<script>") || strings.Contains(got, "<b>") || !strings.Contains(got, "&lt;b&gt;É &amp; co&lt;/b&gt;") || !strings.Contains(got, " checked>") {
+		t.Errorf("checkboxes: %s", got)
+	}
+	got = string(selectOptions([]option{{Value: `"a"`, Label: "<i>", Checked: true}}))
+	if !strings.Contains(got, `value="&#34;a&#34;" selected>&lt;i&gt;</option>`) {
+		t.Errorf("selectOptions: %s", got)
+	}
+}

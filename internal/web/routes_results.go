@@ -41,13 +41,22 @@ func (s *Server) routesResults(mux *http.ServeMux) {
 	h.svc.RegisterJobs(s.Jobs)
 	// The periodic scan (reminders before closing, satisfaction questionnaires) is a job
 	// that re-queues itself; this makes sure one is queued for the current slot.
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := h.svc.ScheduleReminderScan(ctx); err != nil && s.Log != nil {
-			s.Log.Warn("results: schedule reminder scan", "err", err)
-		}
-	}()
+	// Tests (env "development") build many servers on throwaway databases: no
+	// background work there; tests call the services directly.
+	if s.Cfg.Env != "development" {
+		ctx, cancel := context.WithCancel(context.Background())
+		s.OnShutdown(cancel)
+		go func() {
+			sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
+			defer scancel()
+			if err := h.svc.ScheduleReminderScan(sctx); err != nil && s.Log != nil {
+				s.Log.Warn("results: schedule reminder scan", "err", err)
+			}
+		}()
+		// The platform dashboard is computed in the background and kept warm, so that
+		// no request waits for its aggregate queries (docs/performance.md).
+		go h.svc.WarmDashboards(ctx)
+	}
 
 	s.page(mux, "GET /resultats", h.portal)
 	s.page(mux, "GET /initiatives/{slug}/resultats", h.initiativeResults)

@@ -67,6 +67,9 @@ func (h *surveyHandlers) adminPage(r *http.Request, roles []string, titleKey str
 	}
 	bp.AdminBase = "/admin/initiatives/" + strconv.FormatInt(id, 10) + "/questionnaire"
 	if sv != nil {
+		if err := h.svc.CountResponses(r.Context(), sv); err != nil {
+			return nil, err
+		}
 		bp.surveyPage = h.newSurveyPage(r, sv, titleKey)
 	} else {
 		bp.surveyPage = surveyPage{Page: h.s.newPage(r, titleKey)}

@@ -93,6 +93,8 @@ type voters struct {
 		slug string
 	}
 	ids []int64
+	// comments0 is each proposal's comments_count before the run.
+	comments0 map[int64]int64
 }
 
 func prepareVoters(t *testing.T, d *db.DB, base string, n int) *voters {
@@ -121,6 +123,14 @@ func prepareVoters(t *testing.T, d *db.DB, base string, n int) *voters {
 	rows.Close()
 	if len(v.proposals) == 0 {
 		t.Skip("no open proposal in the demo data to vote on")
+	}
+	v.comments0 = map[int64]int64{}
+	for _, p := range v.proposals {
+		var n int64
+		if err := d.QueryRow(ctx, `SELECT comments_count FROM proposals WHERE id = ?`, p.id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		v.comments0[p.id] = n
 	}
 	hash, err := account.HashPassword(crashPassword)
 	if err != nil {
@@ -200,6 +210,58 @@ func voteKind(v *voters) WriteKind {
 	}
 }
 
+// commentKind comments through the real endpoint: the contribution, the comment with
+// its thread path, the proposal's counters and the statistics change in one transaction.
+func commentKind(v *voters) WriteKind {
+	marker := func(i int64) string { return "[crash " + strconv.FormatInt(i, 10) + "]" }
+	pick := func(i int64) (int, int) {
+		return int(i % int64(len(v.cookies))), int((i / 7) % int64(len(v.proposals)))
+	}
+	return WriteKind{
+		Name: "comment",
+		Do: func(ctx context.Context, c *http.Client, base string, i int64) (int, bool, error) {
+			who, which := pick(i)
+			p := v.proposals[which]
+			res, err := post(ctx, c, fmt.Sprintf("%s/initiatives/%s/propositions/%d/commentaires", base, p.slug, p.id),
+				url.Values{"text": {"Je suis d'accord avec cette proposition " + marker(i) + "."}}, forwardedFor(i), v.cookies[who])
+			if err != nil {
+				return 0, false, err
+			}
+			return res.StatusCode, res.StatusCode == http.StatusSeeOther, nil
+		},
+		Stored: func(ctx context.Context, d *db.DB, i int64) (bool, error) {
+			_, which := pick(i)
+			var n int
+			err := d.QueryRow(ctx, `SELECT COUNT(*) FROM comments WHERE proposal_id = ? AND body LIKE ?`,
+				v.proposals[which].id, "%"+marker(i)+"%").Scan(&n)
+			return n == 1, err
+		},
+		Consistent: func(ctx context.Context, d *db.DB) error {
+			for _, p := range v.proposals {
+				var count, crash int64
+				if err := d.QueryRow(ctx, `SELECT comments_count FROM proposals WHERE id = ?`, p.id).Scan(&count); err != nil {
+					return err
+				}
+				if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM comments WHERE proposal_id = ? AND body LIKE '%[crash %'`, p.id).Scan(&crash); err != nil {
+					return err
+				}
+				if count != v.comments0[p.id]+crash {
+					return fmt.Errorf("proposal %d counts %d comments, holds %d before the run + %d written", p.id, count, v.comments0[p.id], crash)
+				}
+			}
+			var orphans int
+			if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM comments m WHERE m.body LIKE '%[crash %'
+				AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.id = m.id)`).Scan(&orphans); err != nil {
+				return err
+			}
+			if orphans != 0 {
+				return fmt.Errorf("%d comments without their contribution row", orphans)
+			}
+			return nil
+		},
+	}
+}
+
 func envInt(name string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
 		return n
@@ -207,7 +269,7 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// TestNoAcknowledgedWriteLost is the crash test: concurrent sign-ups and votes through
+// TestNoAcknowledgedWriteLost is the crash test: concurrent sign-ups, votes and comments through
 // the real HTTP endpoints while the server is killed with SIGKILL at random moments
 // and restarted; every write that got its success answer must be in the database, and
 // no transaction may be half there. Short by default (CI); the long form is
@@ -229,11 +291,11 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 		d.Close()
 		demo.Kill()
 
-		vote := voteKind(v)
+		vote, comment := voteKind(v), commentKind(v)
 		rep := RunCrash(t, dsn, CrashConfig{
-			// A sign-up hashes a password (argon2id, ~0.5 s of CPU on purpose): one write
-			// in eight, or the writers would mostly wait on hashing.
-			Kinds:   []WriteKind{vote, vote, vote, vote, vote, vote, vote, signupKind()},
+			// A sign-up hashes a password (argon2id, slow on purpose): one write in
+			// eight, or the writers would mostly wait on hashing.
+			Kinds:   []WriteKind{vote, comment, vote, vote, comment, vote, vote, signupKind()},
 			Writers: envInt("PARTICIPE_CRASH_WRITERS", 8),
 			Rounds:  envInt("PARTICIPE_CRASH_ROUNDS", 3),
 			MinUp:   time.Second,
@@ -242,7 +304,7 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 				return Start(t, dir, fmt.Sprintf("serve-%d", round), "serve", "--database", dsn, "--no-worker=true", "--trust-proxy=true")
 			},
 		})
-		if rep.PerKind["vote"] < 100 || rep.PerKind["signup"] < 3 {
+		if rep.PerKind["vote"] < 50 || rep.PerKind["comment"] < 20 || rep.PerKind["signup"] < 3 {
 			t.Fatalf("too few acknowledged writes to prove anything: %v", rep.PerKind)
 		}
 	})

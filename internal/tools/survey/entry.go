@@ -251,6 +251,9 @@ func (s *Service) Resolve(ctx context.Context, actor *participe.Actor, initiativ
 		return participe.KeyError(participe.ECONFLICT, "survey.verify.error.nothing")
 	}
 	now := db.T(s.clock.Now())
+	if keep == "second" {
+		defer s.forgetCrossTabs(sv.ID)
+	}
 	return s.db.Write(ctx, func(tx *db.Tx) error {
 		if keep == "second" {
 			var second Answers

@@ -25,7 +25,7 @@ func TestLargeResultsTiming(t *testing.T) {
 	}
 	defer d.Close()
 	var id int64
-	if err := d.QueryRow(ctx, `SELECT id FROM surveys WHERE purpose = 'bench'`).Scan(&id); err != nil {
+	if err := d.QueryRow(ctx, `SELECT id FROM surveys WHERE title_fr = 'Sondage de performance' ORDER BY id DESC LIMIT 1`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	svc := New(d, participe.SystemClock{}, nil)
@@ -33,7 +33,7 @@ func TestLargeResultsTiming(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []Filter{{}, {Channel: ChannelPaper}, {Region: "06", AgeGroup: "25-34"}} {
+	for _, f := range []Filter{{}, {Channel: ChannelPaper}, {Region: "06", AgeGroup: "25-34"}, {Question: "q1_1", Option: "a"}, {Question: "q1_3", Option: "b", Channel: ChannelWeb}} {
 		start := time.Now()
 		res, err := svc.Results(ctx, sv, f, true)
 		if err != nil {

@@ -28,6 +28,9 @@ type Results struct {
 	// Scanned tells that the results were computed from the responses themselves (cross-
 	// tab filter) rather than from the maintained aggregates.
 	Scanned bool
+	// Pending: the cross-tab of a large survey is being computed in the background; the
+	// page asks to come back in a moment.
+	Pending bool
 }
 
 // QuestionResult is one question's aggregate.
@@ -85,8 +88,12 @@ func (s *Service) Results(ctx context.Context, sv *Survey, f Filter, public bool
 	var err error
 	res := &Results{}
 	if f.Question != "" && f.Option != "" && sv.Def().Question(f.Question) != nil {
-		m, err = s.scanCounts(ctx, sv, f)
 		res.Scanned = true
+		m, err = s.crossTab(ctx, sv, f)
+		if m == nil && err == nil {
+			res.Pending = true
+			m = countMap{}
+		}
 	} else {
 		m, err = s.aggregateCounts(ctx, sv, f)
 	}
@@ -138,9 +145,11 @@ func (s *Service) aggregateCounts(ctx context.Context, sv *Survey, f Filter) (co
 	return m, rows.Err()
 }
 
-func (s *Service) scanCounts(ctx context.Context, sv *Survey, f Filter) (countMap, error) {
-	q := `SELECT answers FROM survey_responses WHERE survey_id = ? AND status = 'submitted'`
-	args := []any{sv.ID}
+// scanCounts counts the responses with id > after that pass the cross-tab filter; it
+// returns the counts and the largest response id it read.
+func (s *Service) scanCounts(ctx context.Context, sv *Survey, f Filter, after int64) (countMap, int64, error) {
+	q := `SELECT id, answers FROM survey_responses WHERE survey_id = ? AND status = 'submitted' AND id > ?`
+	args := []any{sv.ID, after}
 	if f.Channel != "" {
 		q += ` AND channel = ?`
 		args = append(args, f.Channel)
@@ -153,19 +162,22 @@ func (s *Service) scanCounts(ctx context.Context, sv *Survey, f Filter) (countMa
 		q += ` AND age_group = ?`
 		args = append(args, f.AgeGroup)
 	}
-	rows, err := s.db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	d := sv.Def()
 	fq := d.Question(f.Question)
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, after, err
+	}
+	defer rows.Close()
 	m := countMap{}
+	last := after
 	for rows.Next() {
 		var raw string
-		if err := rows.Scan(&raw); err != nil {
-			return nil, err
+		var id int64
+		if err := rows.Scan(&id, &raw); err != nil {
+			return nil, after, err
 		}
+		last = max(last, id)
 		var a Answers
 		if json.Unmarshal([]byte(raw), &a) != nil {
 			continue
@@ -177,7 +189,7 @@ func (s *Service) scanCounts(ctx context.Context, sv *Survey, f Filter) (countMa
 			m.add(k.Question, k.Option, 1)
 		}
 	}
-	return m, rows.Err()
+	return m, last, rows.Err()
 }
 
 func pct(n, of int64) float64 {

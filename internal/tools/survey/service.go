@@ -38,12 +38,12 @@ const PurposeSatisfaction = "satisfaction"
 // purposes, e.g. seed-large's "bench", stay private).
 func PublicPurpose(p string) bool { return p == PurposeMain || p == PurposeSatisfaction }
 
-// surveyCols: the response count is summed from the aggregates' `_total` rows rather than
-// kept in surveys.responses_count, so that submitting never updates the survey row (a hot
-// row every writer would queue on with PostgreSQL).
+// surveyCols: the response count is not read here (public pages do not need it): staff
+// pages get it from CountResponses, summed from the aggregates' `_total` rows rather
+// than kept in surveys.responses_count, so that submitting never updates the survey row
+// (a hot row every writer would queue on with PostgreSQL).
 const surveyCols = `s.id, s.initiative_id, s.purpose, s.title_fr, s.title_en, s.intro_fr, s.intro_en,
-	s.definition, s.version, s.status, s.access, s.receipt, s.results_public,
-	(SELECT COALESCE(SUM(c.n), 0) FROM survey_counts c WHERE c.survey_id = s.id AND c.question_key = '_total'),
+	s.definition, s.version, s.status, s.access, s.receipt, s.results_public, 0,
 	s.published_at, s.created_at, s.updated_at,
 	i.body_id, i.slug, i.title_fr, i.title_en, i.state, i.starts_at, i.ends_at`
 
@@ -101,7 +101,16 @@ func (s *Service) ByInitiative(ctx context.Context, initiativeID int64, purpose 
 
 // ByID loads a survey by id (any status).
 func (s *Service) ByID(ctx context.Context, id int64) (*Survey, error) {
-	return scanSurvey(s.db.QueryRow(ctx, `SELECT `+surveyCols+` FROM surveys s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = ?`, id))
+	sv, err := scanSurvey(s.db.QueryRow(ctx, `SELECT `+surveyCols+` FROM surveys s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = ?`, id))
+	if err != nil {
+		return nil, err
+	}
+	return sv, s.CountResponses(ctx, sv)
+}
+
+// CountResponses sets sv.ResponsesCount (submitted responses, every channel).
+func (s *Service) CountResponses(ctx context.Context, sv *Survey) error {
+	return s.db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM survey_counts WHERE survey_id = ? AND question_key = '_total'`, sv.ID).Scan(&sv.ResponsesCount)
 }
 
 // Public loads the published survey of a public initiative by slug.
@@ -248,7 +257,11 @@ func (s *Service) Manage(ctx context.Context, actor *participe.Actor, initiative
 	if _, err := s.Initiative(ctx, actor, initiativeID, roles...); err != nil {
 		return nil, err
 	}
-	return s.ByInitiative(ctx, initiativeID, PurposeMain)
+	sv, err := s.ByInitiative(ctx, initiativeID, PurposeMain)
+	if err != nil {
+		return nil, err
+	}
+	return sv, s.CountResponses(ctx, sv)
 }
 
 // Settings are the survey-wide settings a manager edits.

@@ -134,3 +134,10 @@ CREATE TABLE app_secrets (
     name   TEXT PRIMARY KEY,
     secret TEXT NOT NULL
 );
+
+-- Dashboards: contributions over time by channel read this covering index instead of
+-- the contribution rows (see docs/performance.md, "Results/API").
+CREATE INDEX results_contributions_time ON contributions (initiative_id, created_at, channel);
+-- API: keyset pages of an initiative's contributions, with or without a kind filter.
+CREATE INDEX results_contributions_keyset ON contributions (initiative_id, id);
+CREATE INDEX results_contributions_kind_keyset ON contributions (initiative_id, kind, id);
