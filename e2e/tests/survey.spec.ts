@@ -29,7 +29,8 @@ async function axe(page: Page, problems: string[], checked: string[]) {
 async function pressButton(page: Page, text: string, invisible: string[]) {
   const f = await tabUntil(page, async (f) => f !== null && f.tag === "button" && (await page.evaluate(() => (document.activeElement?.textContent ?? "").trim())) === text, { invisible });
   expect(f, `Tab reaches the button "${text}"`).not.toBeNull();
-  await Promise.all([page.waitForLoadState("load"), page.keyboard.press("Enter")]);
+  // Every button met here submits a form: wait for the next page (even at the same URL).
+  await Promise.all([page.waitForEvent("framenavigated", (fr) => fr === page.mainFrame()), page.keyboard.press("Enter")]);
   await page.waitForLoadState("load");
 }
 
@@ -71,7 +72,7 @@ test("the workbook answered by keyboard on a phone, axe on every survey page", a
   await axe(page, problems, checked);
 
   // Next without the required answer: the error summary, focused, linking to the field.
-  await pressButton(page, "Suivant", invisible);
+  await pressButton(page, "Continuer", invisible);
   await expect(page.locator(".error-summary")).toBeVisible();
   await expect(page).toHaveTitle(/^Erreur/);
   const summaryFocused = await page.evaluate(() => document.activeElement?.closest(".error-summary") !== null);
@@ -81,7 +82,7 @@ test("the workbook answered by keyboard on a phone, axe on every survey page", a
   for (let step = 0; step < 12 && /\/section\/\d+/.test(page.url()); step++) {
     await answerRequiredRadios(page, invisible);
     const before = page.url();
-    await pressButton(page, "Suivant", invisible);
+    await pressButton(page, "Continuer", invisible);
     expect(page.url(), `left ${before}`).not.toBe(before);
     await axe(page, problems, checked);
   }

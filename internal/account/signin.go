@@ -24,6 +24,8 @@ type SignInResult struct {
 	NeedsTOTP bool
 	// Staff is true when the person holds any staff role (second factor mandatory).
 	Staff bool
+	// Locale is the person's language preference ("fr" or "en").
+	Locale string
 }
 
 // Authenticate checks an email and password, with rate limits per IP and per account
@@ -79,6 +81,9 @@ func (s *Service) Authenticate(ctx context.Context, rawEmail, password, ip strin
 
 func (s *Service) factors(ctx context.Context, res SignInResult, platformAdmin bool) (SignInResult, error) {
 	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT locale FROM people WHERE id = ?`, res.PersonID).Scan(&res.Locale); err != nil {
+		return res, err
+	}
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM person_totp WHERE person_id = ? AND confirmed_at IS NOT NULL`, res.PersonID).Scan(&n); err != nil {
 		return res, err
 	}

@@ -10,13 +10,17 @@ import (
 )
 
 type bodyData struct {
-	Slug, Acronym, NameFR, NameEN, Kind string
-	DescriptionFR                       string `json:"description_fr"`
-	DescriptionEN                       string `json:"description_en"`
-	MissionFR                           string `json:"mission_fr"`
-	MissionEN                           string `json:"mission_en"`
-	Website                             string
-	Social                              []struct{ Network, Handle, URL string }
+	Slug          string
+	Acronym       string
+	NameFR        string `json:"name_fr"`
+	NameEN        string `json:"name_en"`
+	Kind          string
+	DescriptionFR string `json:"description_fr"`
+	DescriptionEN string `json:"description_en"`
+	MissionFR     string `json:"mission_fr"`
+	MissionEN     string `json:"mission_en"`
+	Website       string
+	Social        []struct{ Network, Handle, URL string }
 }
 
 type themeData struct {

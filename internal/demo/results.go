@@ -205,24 +205,24 @@ func demoUpdates(status string, progress int, pub, now time.Time, i int) []demoU
 		fr: "Engagement annoncé avec la publication des résultats de la consultation.",
 		en: "Commitment announced with the publication of the consultation results."}
 	mid := demoUpdate{at: day(now, -75+i%7), status: results.StatusInProgress, progress: progress / 2,
-		fr: "Les travaux ont commencé : l’équipe responsable est formée et le calendrier est établi.",
+		fr: "Les travaux ont commencé : l’équipe responsable est formée et le calendrier est établi.",
 		en: "Work has started: the responsible team is in place and the schedule is set."}
 	switch status {
 	case results.StatusPlanned:
 		return []demoUpdate{first, {at: day(now, -40+i%5), status: results.StatusPlanned, progress: progress,
-			fr: "Analyse préalable en cours ; le lancement des travaux est prévu au cours de la prochaine année.",
+			fr: "Analyse préalable en cours; le lancement des travaux est prévu au cours de la prochaine année.",
 			en: "Preliminary analysis under way; work is planned to start within the next year."}}
 	case results.StatusDone:
 		return []demoUpdate{first, mid, {at: day(now, -12-i%5), status: results.StatusDone, progress: 100,
-			fr: "Réalisé : l’engagement est en place et le bilan est publié.",
+			fr: "Réalisé : l’engagement est en place et le bilan est publié.",
 			en: "Done: the commitment is in place and the review is published."}}
 	case results.StatusDropped:
 		return []demoUpdate{first, {at: day(now, -30), status: results.StatusDropped, progress: 0,
-			fr: "Abandonné à la suite des essais en point de service ; voir le motif.",
+			fr: "Abandonné à la suite des essais en point de service; voir le motif.",
 			en: "Dropped after trials at service points; see the reason."}}
 	}
 	return []demoUpdate{first, mid, {at: day(now, -14-i%6), status: results.StatusInProgress, progress: progress,
-		fr: "Les travaux avancent comme prévu ; prochaine étape annoncée dans la description.",
+		fr: "Les travaux avancent comme prévu; prochaine étape annoncée dans la description.",
 		en: "Work is progressing as planned; next step announced in the description."}}
 }
 
@@ -266,7 +266,7 @@ func loadOtherFollowUps(ctx context.Context, env *Env, skip int64) error {
 				return err
 			}
 			for _, u := range []demoUpdate{
-				{at: i.pub.Time, status: results.StatusInProgress, progress: 50, fr: "Synthèse publiée ; le rapport complet est en préparation.", en: "Synthesis published; the full report is being prepared."},
+				{at: i.pub.Time, status: results.StatusInProgress, progress: 50, fr: "Synthèse publiée; le rapport complet est en préparation.", en: "Synthesis published; the full report is being prepared."},
 				{at: i.pub.Time.AddDate(0, 0, 30), status: status, progress: progress, fr: "Rapport complet en cours de mise en page et de traduction.", en: "Full report being laid out and translated."},
 			} {
 				if status == results.StatusDone && u.progress == 100 {
@@ -328,7 +328,7 @@ func loadSuggestions(ctx context.Context, env *Env) error {
 		kind, topic, details, status string
 		rating                       int
 	}{
-		{"topic", "Accès aux services de garde en région", "Les places manquent hors des grands centres ; j’aimerais qu’on consulte les familles.", "approved", 0},
+		{"topic", "Accès aux services de garde en région", "Les places manquent hors des grands centres; j’aimerais qu’on consulte les familles.", "approved", 0},
 		{"topic", "Transport collectif entre les régions", "Les liaisons par autocar disparaissent. Comment les maintenir?", "approved", 0},
 		{"topic", "Adaptation des municipalités aux inondations", "", "approved", 0},
 		{"topic", "Place du numérique à l’école primaire", "", "pending", 0},

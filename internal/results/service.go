@@ -6,7 +6,6 @@
 package results
 
 import (
-	"context"
 	"sync"
 	"time"
 
@@ -31,74 +30,13 @@ type Service struct {
 	// DashboardTTL bounds how stale a cached dashboard may be.
 	DashboardTTL time.Duration
 
-	schema schemaCache
-	cache  ttlCache
+	cache ttlCache
 }
 
 // New builds the service.
 func New(d *db.DB, clock participe.Clock, q *jobs.Queue) *Service {
 	return &Service{db: d, clock: clock, jobs: q, ReminderBefore: 48 * time.Hour, DashboardTTL: 30 * time.Second,
 		T: func(lang, key string, args ...any) string { return key }}
-}
-
-// schemaCache remembers which optional tables of other areas exist (their migrations
-// may or may not be present in a build), so queries adapt instead of failing.
-type schemaCache struct {
-	mu   sync.Mutex
-	seen map[string]bool
-}
-
-// has reports whether table exists (names come from constants in this package only).
-func (s *Service) has(ctx context.Context, table string) bool {
-	s.schema.mu.Lock()
-	if v, ok := s.schema.seen[table]; ok {
-		s.schema.mu.Unlock()
-		return v
-	}
-	s.schema.mu.Unlock()
-	var n int
-	var err error
-	if s.db.Engine == db.Postgres {
-		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`, table).Scan(&n)
-	} else {
-		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?`, table).Scan(&n)
-	}
-	if err != nil {
-		return false
-	}
-	s.schema.mu.Lock()
-	if s.schema.seen == nil {
-		s.schema.seen = map[string]bool{}
-	}
-	s.schema.seen[table] = n > 0
-	s.schema.mu.Unlock()
-	return n > 0
-}
-
-// hasColumn reports whether table has column (optional columns of other areas).
-func (s *Service) hasColumn(ctx context.Context, table, column string) bool {
-	key := table + "." + column
-	s.schema.mu.Lock()
-	if v, ok := s.schema.seen[key]; ok {
-		s.schema.mu.Unlock()
-		return v
-	}
-	s.schema.mu.Unlock()
-	var n int
-	var err error
-	if s.db.Engine == db.Postgres {
-		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?`, table, column).Scan(&n)
-	} else {
-		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n)
-	}
-	ok := err == nil && n > 0
-	s.schema.mu.Lock()
-	if s.schema.seen == nil {
-		s.schema.seen = map[string]bool{}
-	}
-	s.schema.seen[key] = ok
-	s.schema.mu.Unlock()
-	return ok
 }
 
 // ttlCache keeps computed aggregates for a short time. It is only a cache of derived

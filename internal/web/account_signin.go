@@ -127,7 +127,12 @@ func (h *accountHandlers) signIn(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	return h.afterPassword(w, r, res, h.next(r))
+	next := h.next(r)
+	if r.PostFormValue("next") == "" && res.Locale == "en" {
+		// No page asked for: open "Mon espace" in the person's language.
+		next = LocalPath("en", "/mon-espace")
+	}
+	return h.afterPassword(w, r, res, next)
 }
 
 // afterPassword continues a sign-in whose first factor passed: to the code page when

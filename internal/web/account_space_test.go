@@ -101,3 +101,22 @@ func TestAccountEmailChangeSessionsAndOrganisations(t *testing.T) {
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The language chosen in the profile is where "Mon espace" opens after sign-in.
+func TestAccountLanguagePreference(t *testing.T) {
+	ts, smtp := newMailTestServer(t, dbtest.SQLite(t))
+	b := ts.browser()
+	signUp(t, b, "emma@example.test", "Emma", goodPassword)
+	verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, "emma@example.test"))
+	b.post("/connexion", url.Values{"email": {"emma@example.test"}, "password": {goodPassword}})
+	if res, _ := b.post("/mon-espace", url.Values{"pseudonym": {"Emma"}, "locale": {"en"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("profile: %d", res.StatusCode)
+	}
+	b.post("/deconnexion", nil)
+	res, _ := b.post("/connexion", url.Values{"email": {"emma@example.test"}, "password": {goodPassword}})
+	if loc := res.Header.Get("Location"); loc != "/en/mon-espace" {
+		t.Fatalf("after sign-in: %q", loc)
+	}
+	_, page := b.get("/en/mon-espace")
+	mustContain(t, page, "My data", `lang="en-CA"`)
+}

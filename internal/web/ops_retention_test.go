@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -33,8 +34,30 @@ func TestRetentionPage(t *testing.T) {
 		other := ts.sessionFor(ts.createPerson("AdminB", false, participe.Role{BodyID: bodyB, Role: participe.RoleBodyAdmin}))
 		path := "/admin/organismes/" + strconv.FormatInt(bodyA, 10) + "/conservation"
 
+		// Staff without a second factor in this session are sent to type their code.
+		noMFA := func() *http.Cookie {
+			id := ts.createPerson("SansCode", false, participe.Role{BodyID: bodyA, Role: participe.RoleBodyAdmin})
+			h := ts.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if err := ts.SignIn(r.Context(), id, false); err != nil {
+					t.Fatal(err)
+				}
+			}))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			return rec.Result().Cookies()[0]
+		}()
+		if res, _ := ts.get(path, noMFA); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("staff without second factor: %d", res.StatusCode)
+		}
+		if res, _ := ts.postForm(path, url.Values{"audit_log": {"1"}}, noMFA); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("staff without second factor saves: %d", res.StatusCode)
+		}
+
 		res, body := ts.get(path, admin)
-		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Plan de conservation") ||
+		if res.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("back-office page cacheable")
+		}
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Plan de conservation") || !strings.Contains(body, "Organisme org-a") ||
 			!strings.Contains(body, "Renseignements personnels") || !strings.Contains(body, `name="audit_log"`) {
 			t.Fatalf("admin: %d\n%s", res.StatusCode, body)
 		}

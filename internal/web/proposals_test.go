@@ -34,7 +34,11 @@ type propFixture struct {
 
 func newPropFixture(t *testing.T, d *db.DB) *propFixture {
 	t.Helper()
-	ts := newTestServer(t, d)
+	return newPropFixtureOn(t, d, newTestServer(t, d))
+}
+
+func newPropFixtureOn(t *testing.T, d *db.DB, ts *testServer) *propFixture {
+	t.Helper()
 	f := &propFixture{ts: ts, slug: "idees-test"}
 	ctx := context.Background()
 	err := d.Write(ctx, func(tx *db.Tx) error {
@@ -391,6 +395,99 @@ func TestProposalsDemoDialogue(t *testing.T) {
 		res, body = ts.get(fmt.Sprintf("/en/initiatives/dialogue-gouvernement-du-futur/propositions/%d", pid))
 		if res.StatusCode != 200 || !strings.Contains(body, "Connecting to government services") || !strings.Contains(body, "MarieLavoie") {
 			t.Errorf("dialogue proposal page (en) = %d", res.StatusCode)
+		}
+	})
+}
+
+// Moderation and official answers end to end, with the notifications read from a real
+// SMTP server: the author of a hidden comment, the author of an answered proposal and a
+// follower each get an email in French with the public link.
+func TestProposalsNotificationsBySMTP(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ts, smtp := newMailTestServer(t, d)
+		f := newPropFixtureOn(t, d, ts)
+		ctx := context.Background()
+		pURL := fmt.Sprintf("/initiatives/%s/propositions/%d", f.slug, f.proposalID)
+		me, other := ts.sessionFor(f.participant), ts.sessionFor(f.other)
+		if res, _ := ts.postForm("/suivre", url.Values{"target": {"proposal"}, "id": {fmt.Sprint(f.proposalID)}}, other); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("follow: %d", res.StatusCode)
+		}
+		if res, _ := ts.postForm(pURL+"/commentaires", url.Values{"text": {"Achetez mes produits !"}}, me); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("comment: %d", res.StatusCode)
+		}
+		var cid int64
+		_ = d.QueryRow(ctx, `SELECT MAX(id) FROM comments`).Scan(&cid)
+		if res, _ := ts.postForm(fmt.Sprintf("/admin/moderation/%d/masquer", cid), url.Values{"reason": {"Publicité"}}, ts.sessionFor(f.moderator)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("hide: %d", res.StatusCode)
+		}
+		_, body := ts.get(pURL)
+		if !strings.Contains(body, "Retiré par la modération") || !strings.Contains(body, "Publicité") || strings.Contains(body, "Achetez mes produits") {
+			t.Error("hidden comment not replaced by the moderation notice")
+		}
+		admin := fmt.Sprintf("/admin/initiatives/%d/propositions", f.initID)
+		if res, _ := ts.postForm(fmt.Sprintf("%s/%d/reponse", admin, f.proposalID), url.Values{"state": {"retenue"}, "text": {"Des bancs seront installés."}, "publish": {"1"}}, ts.sessionFor(f.analyst)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("answer: %d", res.StatusCode)
+		}
+		got := map[string]string{}
+		for _, m := range ts.mails(smtp) {
+			got[strings.Trim(m.To, "<>")] += m.Subject + "\n" + m.Body + "\n"
+		}
+		mine, theirs := got["camille@example.test"], got["dominique@example.test"]
+		for _, want := range []string{"Publicité", "Réponse officielle", "Retenue", "http://participe.test" + pURL} {
+			if !strings.Contains(mine, want) {
+				t.Errorf("author's mail lacks %q:\n%s", want, mine)
+			}
+		}
+		if !strings.Contains(theirs, "Réponse officielle") || strings.Contains(theirs, "Publicité") {
+			t.Errorf("follower's mail:\n%s", theirs)
+		}
+		// The in-app centre has them too, and the badge counts them.
+		_, body = ts.get("/mon-espace/notifications", me)
+		if !strings.Contains(body, "Réponse officielle") || ts.UnreadCount(ctx, f.participant) != 2 {
+			t.Errorf("centre / unread count %d", ts.UnreadCount(ctx, f.participant))
+		}
+		if res, _ := ts.postForm("/mon-espace/notifications/lues", url.Values{}, me); res.StatusCode != http.StatusSeeOther || ts.UnreadCount(ctx, f.participant) != 0 {
+			t.Error("mark all read")
+		}
+	})
+}
+
+// A member contributes in the name of their organisation; a non-member cannot.
+func TestProposalsOnBehalfOfOrganisation(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		f := newPropFixture(t, d)
+		ts := f.ts
+		ctx := context.Background()
+		var org int64
+		err := d.Write(ctx, func(tx *db.Tx) error {
+			var err error
+			org, err = tx.InsertID(ctx, `INSERT INTO organisations (name, kind, created_at) VALUES ('Vélo Québec', 'association', ?) RETURNING id`, db.T(testNow))
+			if err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, `INSERT INTO organisation_members (organisation_id, person_id, role, status, created_at) VALUES (?, ?, 'admin', 'active', ?)`,
+				org, f.participant, db.T(testNow))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := "/initiatives/" + f.slug + "/propositions"
+		_, body := ts.get(base+"/nouvelle", ts.sessionFor(f.participant))
+		if !strings.Contains(body, "Contribuer au nom de") || !strings.Contains(body, "Vélo Québec") {
+			t.Error("the form does not offer the organisation")
+		}
+		form := url.Values{"title": {"Des supports à vélo"}, "body": {"Partout."}, "theme": {fmt.Sprint(f.themeID)}, "organisation": {fmt.Sprint(org)}}
+		if res, body := ts.postForm(base, form, ts.sessionFor(f.other)); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "membre actif") {
+			t.Errorf("non-member in the organisation's name = %d", res.StatusCode)
+		}
+		res, _ := ts.postForm(base, form, ts.sessionFor(f.participant))
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("member = %d", res.StatusCode)
+		}
+		_, body = ts.get(res.Header.Get("Location"))
+		if !strings.Contains(body, "au nom de Vélo Québec") {
+			t.Error("the proposal does not show the organisation")
 		}
 	})
 }

@@ -56,6 +56,10 @@ var funcs = template.FuncMap{
 	"itoa":     strconv.Itoa,
 	"i64toa":   func(n int64) string { return strconv.FormatInt(n, 10) },
 	"lower":    strings.ToLower,
+	// fillID puts an id into a registered path pattern ("/admin/initiatives/{id}/…").
+	"fillID": func(pattern string, id int64) string {
+		return strings.ReplaceAll(pattern, "{id}", strconv.FormatInt(id, 10))
+	},
 }
 
 func containsString(list []string, s string) bool {

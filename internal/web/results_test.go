@@ -17,6 +17,15 @@ func TestResultsPages(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ts := newTestServer(t, d)
 		ts.loadDemo()
+		counts := func() [5]int {
+			return [5]int{ts.count(`SELECT COUNT(*) FROM follow_ups`), ts.count(`SELECT COUNT(*) FROM follow_up_updates`),
+				ts.count(`SELECT COUNT(*) FROM result_themes`), ts.count(`SELECT COUNT(*) FROM suggestions`), ts.count(`SELECT COUNT(*) FROM survey_responses`)}
+		}
+		before := counts()
+		ts.loadDemo() // idempotent
+		if after := counts(); after != before || before[0] < 18 || before[2] != 10 {
+			t.Errorf("demo results: %v then %v", before, after)
+		}
 		var fu int64
 		if err := d.QueryRow(context.Background(), `SELECT MIN(f.id) FROM follow_ups f JOIN initiatives i ON i.id = f.initiative_id WHERE i.slug = ?`,
 			"dialogue-gouvernement-du-futur").Scan(&fu); err != nil {

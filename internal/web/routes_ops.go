@@ -32,8 +32,9 @@ func (s *Server) routesOps(mux *http.ServeMux) {
 	s.page(mux, "GET /evenements", live.stream)
 
 	ret := &retentionHandlers{s: s, svc: ops.NewRetention(s.DB, s.Clock)}
-	s.page(mux, "GET /admin/organismes/{id}/conservation", ret.show)
-	s.page(mux, "POST /admin/organismes/{id}/conservation", ret.save)
+	// Behind the staff gate (second factor required), like every back-office page.
+	s.adminPage(mux, "GET /admin/organismes/{id}/conservation", ret.show)
+	s.adminPage(mux, "POST /admin/organismes/{id}/conservation", ret.save)
 	ops.RegisterRetentionJob(s.Jobs, ret.svc)
 	if s.Cfg.Env != "development" {
 		// Until serve and worker call ScheduleOps themselves: make sure the daily run

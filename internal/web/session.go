@@ -112,6 +112,7 @@ func (s *Server) loadActor(next http.Handler) http.Handler {
 			return
 		}
 		a.SecondFactor = s.Sessions.GetBool(r.Context(), SessionSecondFactor)
+		s.touchSession(r, id)
 		next.ServeHTTP(w, r.WithContext(WithActor(r.Context(), a)))
 	})
 }
@@ -146,4 +147,21 @@ func (s *Server) popFlash(r *http.Request) *Flash {
 		}
 	}
 	return nil
+}
+
+const sessionTouched = "touched_at"
+
+// touchSession keeps "last seen" of the person's session list current, at most once a
+// minute per session so signed-in browsing does not add a write per request.
+func (s *Server) touchSession(r *http.Request, personID int64) {
+	ctx := r.Context()
+	now := s.Clock.Now().Unix()
+	if now-s.Sessions.GetInt64(ctx, sessionTouched) < 60 {
+		return
+	}
+	s.Sessions.Put(ctx, sessionTouched, now)
+	acc := account.New(s.DB, s.Clock, s.Jobs, s.Cat, s.Limiter, s.Cfg.BaseURL)
+	if err := acc.TouchSession(ctx, personID, s.Sessions.Token(ctx)); err != nil {
+		s.Log.Warn("session last-seen not updated", "err", err)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"participe/internal/contrib"
 	"participe/internal/db"
@@ -336,13 +337,21 @@ func TestLiveCountsPublished(t *testing.T) {
 	if _, err := f.svc.Vote(ctx, v, pid, -1); err != nil {
 		t.Fatal(err)
 	}
-	if got := string(<-ch); got != `{"votes_against":1,"votes_for":0}` {
+	next := func() string {
+		select {
+		case b := <-ch:
+			return string(b)
+		case <-time.After(5 * time.Second):
+			return "no event"
+		}
+	}
+	if got := next(); got != `{"votes_against":1,"votes_for":0}` {
 		t.Errorf("vote event %s", got)
 	}
 	if _, err := f.svc.AddComment(ctx, v, pid, 0, "Bravo"); err != nil {
 		t.Fatal(err)
 	}
-	if got := string(<-ch); got != `{"comments":1}` {
+	if got := next(); got != `{"comments":1}` {
 		t.Errorf("comment event %s", got)
 	}
 }
