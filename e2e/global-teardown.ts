@@ -1,4 +1,4 @@
-// Stops the server global-setup started and keeps its log beside the test results.
+// Stops the server global-setup started and keeps its log in e2e/logs/server-<engine>.log.
 import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stopServer } from "./helpers/server";
@@ -7,7 +7,8 @@ export default async function globalTeardown(): Promise<void> {
   const server = globalThis.__participeServer;
   if (!server) return;
   await stopServer(server);
-  const keep = join(__dirname, "test-results");
+  // Not test-results/: Playwright empties it at each run, and scripts/test runs twice.
+  const keep = join(__dirname, "logs");
   try {
     mkdirSync(keep, { recursive: true });
     if (existsSync(server.logFile)) {

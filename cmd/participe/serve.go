@@ -77,6 +77,9 @@ func (a *app) serve(ctx context.Context, onListen func(string)) error {
 		return err
 	}
 	defer srv.Shutdown()
+	if err := srv.ScheduleOps(ctx); err != nil {
+		a.log.Warn("operations jobs not scheduled", "err", err)
+	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -136,6 +139,9 @@ func cmdWorker(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer srv.Shutdown()
+	if err := srv.ScheduleOps(ctx); err != nil {
+		a.log.Warn("operations jobs not scheduled", "err", err)
+	}
 	a.jobs.Run(ctx)
 	return nil
 }

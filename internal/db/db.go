@@ -50,8 +50,12 @@ type DB struct {
 	read   *sql.DB
 	write  *sql.DB
 	writer *writer
-	log    *slog.Logger
-	binds  sync.Map // query text -> rebound text (PostgreSQL)
+	// readStmts caches prepared read statements (SQLite only). Writes are not cached:
+	// the single writer connection is always inside a group transaction, so preparing
+	// on it from outside would wait forever.
+	readStmts *stmtCache
+	log       *slog.Logger
+	binds     sync.Map // query text -> rebound text (PostgreSQL)
 }
 
 // ParseDSN tells the engine and the driver's DSN for a Participe database setting.
@@ -143,6 +147,7 @@ func (d *DB) openSQLite(ctx context.Context, opts Options) error {
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
 	d.read, d.write = r, w
+	d.readStmts = newStmtCache(r)
 	batch := opts.MaxBatch
 	if batch <= 0 {
 		batch = 1000
@@ -178,6 +183,7 @@ func (d *DB) Close() error {
 	if d.writer != nil {
 		d.writer.stop()
 	}
+	d.readStmts.close()
 	err := d.read.Close()
 	if d.write != d.read {
 		if e := d.write.Close(); err == nil {
@@ -207,12 +213,19 @@ func (d *DB) WriteSQL() *sql.DB { return d.write }
 
 // Query runs a read query on the read pool.
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := d.readStmts.get(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, translate(err)
+	}
 	rows, err := d.read.QueryContext(ctx, d.Rebind(q), args...)
 	return rows, translate(err)
 }
 
 // QueryRow runs a read query returning at most one row.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := d.readStmts.get(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.read.QueryRowContext(ctx, d.Rebind(q), args...)
 }
 

@@ -72,7 +72,7 @@ func TestAccountSignUpVerifySignInTOTP(t *testing.T) {
 		}
 		verifyByMail(t, ts, b, smtp, link)
 		// The link is single use.
-		res, body = b.get(link)
+		_, body = b.get(link)
 		tok := hiddenRE.FindStringSubmatch(body)
 		res, body = b.post("/inscription/confirmer", url.Values{"jeton": {tok[1]}})
 		if res.StatusCode != http.StatusUnprocessableEntity {
@@ -113,7 +113,7 @@ func TestAccountSignUpVerifySignInTOTP(t *testing.T) {
 		}
 		secret := m[1]
 		mustContain(t, body, `src="data:image/png;base64,`)
-		res, body = b.post("/mon-espace/securite/2fa", url.Values{"code": {"000000"}})
+		res, _ = b.post("/mon-espace/securite/2fa", url.Values{"code": {"000000"}})
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("wrong enrolment code: %d", res.StatusCode)
 		}
@@ -341,7 +341,7 @@ func TestAccountDataExportAndDelete(t *testing.T) {
 		}
 
 		// Deleting needs the password and the confirmation.
-		res, body = b.post("/mon-espace/supprimer", url.Values{"password": {goodPassword}})
+		res, _ = b.post("/mon-espace/supprimer", url.Values{"password": {goodPassword}})
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("delete without confirmation: %d", res.StatusCode)
 		}

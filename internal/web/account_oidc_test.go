@@ -261,7 +261,7 @@ func startTestOP(t *testing.T, redirect string) *testOP {
 	mux := http.NewServeMux()
 	o.srv = httptest.NewServer(mux)
 	t.Cleanup(o.srv.Close)
-	o.provider, err = op.NewOpenIDProvider(o.srv.URL, &op.Config{CryptoKey: sha256.Sum256([]byte("cle de test")), CodeMethodS256: true}, store, op.WithAllowInsecure())
+	o.provider, err = op.NewProvider(&op.Config{CryptoKey: sha256.Sum256([]byte("cle de test")), CodeMethodS256: true}, store, op.StaticIssuer(o.srv.URL), op.WithAllowInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +280,7 @@ func startTestOP(t *testing.T, redirect string) *testOP {
 		}
 		http.Redirect(w, r, op.AuthCallbackURL(o.provider)(r.Context(), id), http.StatusFound)
 	})
-	mux.Handle("/", o.provider.HttpHandler())
+	mux.Handle("/", o.provider)
 	return o
 }
 

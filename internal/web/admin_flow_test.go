@@ -19,8 +19,7 @@ import (
 func TestAdminRequiresSecondFactor(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ts, smtp := newMailTestServer(t, d)
-		var bodyID int64
-		bodyID = insertID(t, d, `INSERT INTO bodies (slug, name_fr, kind) VALUES ('corps', 'Organisme', 'ministere') RETURNING id`)
+		bodyID := insertID(t, d, `INSERT INTO bodies (slug, name_fr, kind) VALUES ('corps', 'Organisme', 'ministere') RETURNING id`)
 		b := ts.browser()
 		signUp(t, b, "gina@example.test", "Gina", goodPassword)
 		verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, "gina@example.test"))

@@ -12,6 +12,7 @@ const (
 	ctxLang ctxKey = iota
 	ctxRequestID
 	ctxActor
+	ctxPattern
 )
 
 // langOfPath tells the language of a path: /en and /en/… are English, the rest French.

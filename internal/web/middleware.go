@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
-	"strconv"
+
 	"strings"
 	"time"
 )
@@ -20,7 +20,7 @@ func (s *Server) middleware(mux http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errForbiddenCSRF)
 	}))
-	var h http.Handler = mux
+	var h http.Handler = recordPattern(mux)
 	h = cop.Handler(h)
 	h = s.loadActor(h)
 	h = s.Sessions.LoadAndSave(h)
@@ -101,12 +101,16 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		// The router sets Pattern on the request it routes, a copy made deeper in the
+		// chain: it reports it back through this holder for the metrics.
+		holder := &patternHolder{}
+		r = r.WithContext(context.WithValue(r.Context(), ctxPattern, holder))
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		d := time.Since(start)
-		route := r.Pattern
+		route := holder.pattern
 		if route == "" {
 			route = "unmatched"
 		}
@@ -147,7 +151,9 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 func (s *Server) shed(next http.Handler) http.Handler {
 	limit := int64(s.Cfg.MaxInFlight)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" || r.URL.Path == "/readyz" {
+		// Health, metrics and long-lived event streams never count against the limit.
+		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" || r.URL.Path == "/readyz" ||
+			strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -195,4 +201,14 @@ func (s *Server) withLang(next http.Handler) http.Handler {
 	})
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
+type patternHolder struct{ pattern string }
+
+// recordPattern runs innermost, where the router has set r.Pattern.
+func recordPattern(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r)
+		if h, ok := r.Context().Value(ctxPattern).(*patternHolder); ok {
+			h.pattern = r.Pattern
+		}
+	})
+}

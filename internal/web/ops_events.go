@@ -97,8 +97,6 @@ func (ls *liveStreams) stream(w http.ResponseWriter, r *http.Request) error {
 	defer ls.open.Add(-1)
 	// A stream must not hold one of the MaxInFlight request slots for minutes: streams
 	// have their own bound (max) above.
-	ls.s.inFlight.Add(-1)
-	defer ls.s.inFlight.Add(1)
 
 	type event struct {
 		topic string

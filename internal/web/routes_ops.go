@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"participe/internal/catalog"
 	"participe/internal/db"
@@ -36,15 +35,6 @@ func (s *Server) routesOps(mux *http.ServeMux) {
 	s.adminPage(mux, "GET /admin/organismes/{id}/conservation", ret.show)
 	s.adminPage(mux, "POST /admin/organismes/{id}/conservation", ret.save)
 	ops.RegisterRetentionJob(s.Jobs, ret.svc)
-	if s.Cfg.Env != "development" {
-		// Until serve and worker call ScheduleOps themselves: make sure the daily run
-		// exists (a no-op when it does). Development servers (and tests) skip it.
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if err := s.ScheduleOps(ctx); err != nil {
-			s.Log.Warn("retention job not scheduled", "err", err)
-		}
-		cancel()
-	}
 }
 
 // ScheduleOps enqueues the recurring operations jobs (the daily retention run) if they

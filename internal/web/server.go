@@ -76,6 +76,8 @@ func New(d Deps) (*Server, error) {
 	s := &Server{Cfg: d.Cfg, DB: d.DB, Log: d.Log, Cat: cat, Clock: d.Clock, Jobs: d.Jobs, Events: d.Events}
 	s.Limiter = ratelimit.New(d.DB, d.Clock)
 	s.Sessions = newSessionManager(d.Cfg, d.DB)
+	// A session store failure (database down) gets the 503 page, not scs's plain 500.
+	s.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.renderError(w, r, err) }
 	s.metrics = newMetrics()
 	tmpl, err := parseTemplates(cat)
 	if err != nil {

@@ -101,7 +101,11 @@ func Start(t testing.TB, dir, name string, args ...string) *Proc {
 	}()
 	t.Cleanup(func() { p.Kill() })
 	if p.URL != "" {
-		if err := p.WaitReady(60 * time.Second); err != nil {
+		wait := 60 * time.Second
+		if args[0] == "demo" {
+			wait = 5 * time.Minute // loads every area's demo data first
+		}
+		if err := p.WaitReady(wait); err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, p.Output())
 		}
 	}
