@@ -93,6 +93,12 @@ func (s *Service) AddDocument(ctx context.Context, who Who, initiativeID int64, 
 
 // DeleteDocument removes a document.
 func (s *Service) DeleteDocument(ctx context.Context, who Who, initiativeID, docID int64) error {
+	return s.deleteOwned(ctx, who, initiativeID, docID, "result_documents", "result_document", "results.document.delete")
+}
+
+// deleteOwned deletes one row of table that belongs to the initiative, after checking
+// the actor manages its body, and audits it in the same transaction.
+func (s *Service) deleteOwned(ctx context.Context, who Who, initiativeID, id int64, table, targetType, action string) error {
 	ini, err := s.initiative(ctx, initiativeID)
 	if err != nil {
 		return err
@@ -101,14 +107,14 @@ func (s *Service) DeleteDocument(ctx context.Context, who Who, initiativeID, doc
 		return participe.Errorf(participe.EFORBIDDEN, "not a manager of this body")
 	}
 	return s.db.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM result_documents WHERE id = ? AND initiative_id = ?`, docID, initiativeID)
+		res, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE id = ? AND initiative_id = ?`, id, initiativeID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return participe.Errorf(participe.ENOTFOUND, "document not found")
+			return participe.Errorf(participe.ENOTFOUND, "%s not found", targetType)
 		}
-		return who.audit(ctx, tx, s, ini.BodyID, "results.document.delete", "result_document", docID, "")
+		return who.audit(ctx, tx, s, ini.BodyID, action, targetType, id, "")
 	})
 }
 

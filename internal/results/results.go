@@ -232,23 +232,9 @@ func (s *Service) AddTheme(ctx context.Context, who Who, initiativeID int64, in 
 
 // DeleteTheme removes a theme of the results.
 func (s *Service) DeleteTheme(ctx context.Context, who Who, initiativeID, themeID int64) error {
-	ini, err := s.initiative(ctx, initiativeID)
-	if err != nil {
-		return err
-	}
-	if !who.can(ini.BodyID) {
-		return participe.Errorf(participe.EFORBIDDEN, "not a manager of this body")
-	}
-	return s.db.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM result_themes WHERE id = ? AND initiative_id = ?`, themeID, initiativeID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return participe.Errorf(participe.ENOTFOUND, "theme not found")
-		}
-		return who.audit(ctx, tx, s, ini.BodyID, "results.theme.delete", "result_theme", themeID, "")
-	})
+	err := s.deleteOwned(ctx, who, initiativeID, themeID, "result_themes", "result_theme", "results.theme.delete")
+	s.Invalidate()
+	return err
 }
 
 // JobPublished fans out the "results published" notification.
