@@ -97,7 +97,7 @@ func TestDemoIsIdempotent(t *testing.T) {
 		}
 	}
 	out := &syncBuffer{}
-	if err := run(context.Background(), []string{"demo", "--addr", "bad address"}, func(string) string { return "" }, out, out, nil); err == nil {
+	if err := run(context.Background(), []string{"demo", "--addr", "bad address", "--database", dsn}, func(string) string { return "" }, out, out, nil); err == nil {
 		t.Fatal("a bad address must fail")
 	}
 	if !strings.Contains(out.String(), "(0 nouvelles)") {
