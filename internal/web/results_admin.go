@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -143,18 +144,25 @@ func (h *resultsHandlers) adminAddTheme(w http.ResponseWriter, r *http.Request) 
 }
 
 func (h *resultsHandlers) adminDeleteTheme(w http.ResponseWriter, r *http.Request) error {
+	return h.adminDelete(w, r, "theme", h.svc.DeleteTheme, "results.admin.theme.deleted")
+}
+
+// adminDelete removes one row of the results named by the path parameter param with
+// del, then goes back to the results page with the flash message doneKey.
+func (h *resultsHandlers) adminDelete(w http.ResponseWriter, r *http.Request, param string,
+	del func(ctx context.Context, who results.Who, initiativeID, id int64) error, doneKey string) error {
 	p, err := h.adminLoad(r)
 	if err != nil {
 		return err
 	}
-	tid, err := resPathID(r, "theme")
+	id, err := resPathID(r, param)
 	if err != nil {
 		return err
 	}
-	if err := h.svc.DeleteTheme(r.Context(), h.who(r), p.Initiative.ID, tid); err != nil {
+	if err := del(r.Context(), h.who(r), p.Initiative.ID, id); err != nil {
 		return err
 	}
-	return h.adminDone(w, r, p.Initiative.ID, "results.admin.theme.deleted")
+	return h.adminDone(w, r, p.Initiative.ID, doneKey)
 }
 
 func (h *resultsHandlers) adminAddDocument(w http.ResponseWriter, r *http.Request) error {
@@ -183,18 +191,7 @@ func (h *resultsHandlers) adminAddDocument(w http.ResponseWriter, r *http.Reques
 }
 
 func (h *resultsHandlers) adminDeleteDocument(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.adminLoad(r)
-	if err != nil {
-		return err
-	}
-	did, err := resPathID(r, "doc")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.DeleteDocument(r.Context(), h.who(r), p.Initiative.ID, did); err != nil {
-		return err
-	}
-	return h.adminDone(w, r, p.Initiative.ID, "results.admin.document.deleted")
+	return h.adminDelete(w, r, "doc", h.svc.DeleteDocument, "results.admin.document.deleted")
 }
 
 func (h *resultsHandlers) adminPublish(w http.ResponseWriter, r *http.Request) error {
