@@ -1,7 +1,8 @@
 // Command mixed is the mixed read/write load scenario of docs/performance.md
 // ("Reliability"): signed-in people browse (90 %) and vote or comment (10 %) on one or
 // several app servers, as behind a load balancer. It prints throughput and latency
-// percentiles per kind of request.
+// percentiles per kind of request and, given the process ids (-pids, -pg-pid), the CPU
+// time per request of the app processes and of PostgreSQL.
 //
 //	go run ./bench/mixed -url http://127.0.0.1:8080 -database sqlite:bench/.data/large.db
 //	go run ./bench/mixed -url http://a:8080,http://b:8080 -database postgres://… -c 64 -d 30s
@@ -54,14 +55,23 @@ func main() {
 	writes := flag.Float64("writes", 0.10, "share of writes (votes and comments)")
 	commentShare := flag.Float64("comments", 0.2, "share of comments among writes (the rest are votes)")
 	quiet := flag.Bool("q", false, "print only the result table")
+	pids := flag.String("pids", "", "process ids of the app servers and workers, comma-separated (CPU per request)")
+	pgPID := flag.Int("pg-pid", 0, "process id of the PostgreSQL postmaster (its backends' CPU per request)")
+	spread := flag.Bool("spread", false, "spread the load over every open initiative (default: the first 5,000 open proposals)")
 	flag.Parse()
-	if err := run(*urls, *dsn, *conns, *dur, *writes, *commentShare, *quiet); err != nil {
+	m := &cpuMeter{pgPID: *pgPID}
+	var err error
+	if m.pids, err = parsePIDs(*pids); err != nil {
+		fmt.Fprintln(os.Stderr, "mixed:", err)
+		os.Exit(2)
+	}
+	if err := run(*urls, *dsn, *conns, *dur, *writes, *commentShare, *quiet, *spread, m); err != nil {
 		fmt.Fprintln(os.Stderr, "mixed:", err)
 		os.Exit(1)
 	}
 }
 
-func run(urlList, dsn string, conns int, dur time.Duration, writeShare, commentShare float64, quiet bool) error {
+func run(urlList, dsn string, conns int, dur time.Duration, writeShare, commentShare float64, quiet, spread bool, m *cpuMeter) error {
 	ctx := context.Background()
 	bases := strings.Split(urlList, ",")
 	d, err := db.Open(ctx, db.Options{DSN: dsn})
@@ -69,7 +79,7 @@ func run(urlList, dsn string, conns int, dur time.Duration, writeShare, commentS
 		return err
 	}
 	defer d.Close()
-	targets, slugs, err := findTargets(ctx, d)
+	targets, slugs, err := findTargets(ctx, d, spread)
 	if err != nil {
 		return err
 	}
@@ -117,6 +127,7 @@ func run(urlList, dsn string, conns int, dur time.Duration, writeShare, commentS
 	samples := make([][]sample, conns)
 	deadline := time.Now().Add(dur)
 	start := time.Now()
+	m.start()
 	for i := 0; i < conns; i++ {
 		wg.Add(1)
 		go func(i int) {
@@ -132,18 +143,36 @@ func run(urlList, dsn string, conns int, dur time.Duration, writeShare, commentS
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	report(os.Stdout, bases, conns, elapsed, writeShare, samples)
+	appCPU, pgCPU := m.stop()
+	n := report(os.Stdout, bases, conns, elapsed, writeShare, samples)
+	if len(m.pids) > 0 && n > 0 {
+		fmt.Printf("# CPU per request: app processes %.2f ms (%.1f s CPU over %.1f s for %d requests)",
+			float64(appCPU.Microseconds())/1000/float64(n), appCPU.Seconds(), elapsed.Seconds(), n)
+		if m.pgPID > 0 {
+			fmt.Printf(", PostgreSQL %.2f ms, total %.2f ms", float64(pgCPU.Microseconds())/1000/float64(n),
+				float64((appCPU+pgCPU).Microseconds())/1000/float64(n))
+		}
+		fmt.Println()
+	}
 	return nil
 }
 
-func findTargets(ctx context.Context, d *db.DB) ([]target, []string, error) {
+func findTargets(ctx context.Context, d *db.DB, spread bool) ([]target, []string, error) {
 	now := time.Now().Unix()
-	rows, err := d.Query(ctx, `SELECT i.slug, p.id FROM proposals p
+	// By default the first 5,000 open proposals: on the large data set, all in the
+	// 10,000-proposal initiative (the hot spot, as in the figures of docs/performance.md).
+	// With spread, at most 100 per initiative: the load covers every open initiative.
+	perInitiative := 1 << 30
+	if spread {
+		perInitiative = 100
+	}
+	rows, err := d.Query(ctx, `SELECT slug, id FROM (
+		SELECT i.slug, p.id, ROW_NUMBER() OVER (PARTITION BY p.initiative_id ORDER BY p.id) AS rn FROM proposals p
 		JOIN contributions c ON c.id = p.id JOIN initiatives i ON i.id = p.initiative_id
 		LEFT JOIN proposal_settings s ON s.initiative_id = i.id
 		WHERE c.status = 'published' AND i.state = 'published' AND i.starts_at <= ? AND i.ends_at > ?
-		AND (s.voting_open IS NULL OR s.voting_open = ?)
-		ORDER BY p.id LIMIT 5000`, now, now, true)
+		AND (s.voting_open IS NULL OR s.voting_open = ?)) t
+		WHERE rn <= ? ORDER BY id LIMIT 5000`, now, now, true, perInitiative)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -270,7 +299,8 @@ func pct(ds []time.Duration, p float64) float64 {
 	return float64(ds[i].Microseconds()) / 1000
 }
 
-func report(w io.Writer, bases []string, conns int, elapsed time.Duration, writeShare float64, samples [][]sample) {
+// report prints the result table and returns the number of requests measured.
+func report(w io.Writer, bases []string, conns int, elapsed time.Duration, writeShare float64, samples [][]sample) int {
 	by := map[string][]time.Duration{}
 	errs := map[string]int{}
 	codes := map[string]map[int]int{}
@@ -303,4 +333,5 @@ func report(w io.Writer, bases []string, conns int, elapsed time.Duration, write
 	if len(codes["all"]) > 0 {
 		fmt.Fprintf(w, "# failed answers by status (0 = no answer): %v\n", codes["all"])
 	}
+	return len(by["all"])
 }

@@ -28,10 +28,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
-
 	"participe/internal/db"
 	"participe/internal/seedlarge"
+	"participe/internal/web"
 )
 
 func main() {
@@ -167,7 +166,7 @@ func sessions(ctx context.Context, d *db.DB, n int) ([]string, error) {
 // session writes one signed-in session for person and returns its token.
 func session(ctx context.Context, d *db.DB, person int64) (string, error) {
 	expiry := time.Now().Add(2 * time.Hour)
-	b, err := scs.GobCodec{}.Encode(expiry, map[string]interface{}{"person_id": person, "second_factor": true})
+	b, err := web.SessionCodec{}.Encode(expiry, map[string]interface{}{"person_id": person, "second_factor": true})
 	if err != nil {
 		return "", err
 	}

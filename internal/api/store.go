@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,11 +14,13 @@ import (
 )
 
 // Store runs the API's read queries: keyset pagination by id (WHERE id > cursor ORDER BY
-// id LIMIT n+1), so every page costs the same however deep the client goes.
+// id LIMIT n+1), so every page costs the same however deep the client goes. Bodies,
+// themes and the initiatives' themes come from an in-memory copy (lookups.go).
 type Store struct {
 	db      *db.DB
 	clock   participe.Clock
 	Results *results.Service
+	cache   lookupCache
 }
 
 // NewStore builds the store.
@@ -55,18 +58,82 @@ type InitiativeFilter struct {
 // ValidStatus lists the statuses accepted in filters.
 var ValidStatus = map[string]bool{"": true, "upcoming": true, "open": true, "closed": true, "results": true}
 
-// Initiatives lists public initiatives.
-func (s *Store) Initiatives(ctx context.Context, f InitiativeFilter) ([]Initiative, bool, error) {
-	now := db.T(s.clock.Now())
-	where := []string{publicInitiative, "i.id > ?"}
-	args := []any{now, f.AfterID}
+// PublicInitiativeID resolves the slug of a public initiative from the in-memory index
+// (no query): ENOTFOUND when unknown or not public.
+func (s *Store) PublicInitiativeID(ctx context.Context, slug string) (int64, error) {
+	l, err := s.cache.get(ctx, s.db)
+	if err != nil {
+		return 0, err
+	}
+	ref, ok := l.initiatives[slug]
+	if !ok || !ref.public(s.clock.Now()) {
+		return 0, participe.Errorf(participe.ENOTFOUND, "initiative not found")
+	}
+	return ref.ID, nil
+}
+
+// BodyID resolves a body's slug (ENOTFOUND when unknown).
+func (s *Store) BodyID(ctx context.Context, slug string) (int64, error) {
+	l, err := s.cache.get(ctx, s.db)
+	if err != nil {
+		return 0, err
+	}
+	id, ok := l.bodyBySlug[slug]
+	if !ok {
+		return 0, participe.Errorf(participe.ENOTFOUND, "body not found")
+	}
+	return id, nil
+}
+
+// initiativeColumns are read by scanInitiative.
+const initiativeColumns = `i.id, i.slug, i.title_fr, i.title_en, i.summary_fr, i.summary_en, i.body_id,
+	i.kind, i.starts_at, i.ends_at, i.participants_count, i.results_published_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanInitiative reads initiativeColumns (plus extra destinations) and completes the
+// item from the lookups.
+func (s *Store) scanInitiative(row scanner, l *lookups, now time.Time, it *Initiative, extra ...any) error {
+	var bodyID int64
+	var starts, ends, res db.Time
+	dest := append([]any{&it.ID, &it.Slug, &it.Title.FR, &it.Title.EN, &it.Summary.FR, &it.Summary.EN, &bodyID,
+		&it.Kind, &starts, &ends, &it.Participants, &res}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	if b := l.bodyByID[bodyID]; b != nil {
+		it.Body = BodyRef{Slug: b.Slug, Name: b.Name}
+	}
+	it.StartsAt, it.EndsAt = iso(starts.Time), iso(ends.Time)
+	it.Status = status(now, starts.Time, ends.Time, res.Time)
+	if it.Status == "results" {
+		it.ResultsPublishedAt = isoPtr(res)
+	}
+	it.Themes = l.themesFor(it.ID)
+	it.URL = "/initiatives/" + it.Slug
+	return nil
+}
+
+// initiativeWhere builds the filter of a list of public initiatives; ok is false when a
+// filter names an unknown body or theme (the list is then empty).
+func initiativeWhere(l *lookups, f InitiativeFilter, now db.Time) (where []string, args []any, ok bool) {
+	where = []string{publicInitiative, "i.id > ?"}
+	args = []any{now, f.AfterID}
 	if f.Body != "" {
-		where = append(where, "b.slug = ?")
-		args = append(args, f.Body)
+		id, found := l.bodyBySlug[f.Body]
+		if !found {
+			return nil, nil, false
+		}
+		where = append(where, "i.body_id = ?")
+		args = append(args, id)
 	}
 	if f.Theme != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM initiative_themes it JOIN themes t ON t.id = it.theme_id WHERE it.initiative_id = i.id AND t.slug = ?)")
-		args = append(args, f.Theme)
+		id, found := l.themeBySlug[f.Theme]
+		if !found {
+			return nil, nil, false
+		}
+		where = append(where, "i.id IN (SELECT it.initiative_id FROM initiative_themes it WHERE it.theme_id = ?)")
+		args = append(args, id)
 	}
 	resultsOut := "(i.results_published_at IS NULL OR i.results_published_at > ?)"
 	switch f.Status {
@@ -83,40 +150,44 @@ func (s *Store) Initiatives(ctx context.Context, f InitiativeFilter) ([]Initiati
 		where = append(where, "i.results_published_at IS NOT NULL AND i.results_published_at <= ?")
 		args = append(args, now)
 	}
-	// Ids of the page first, walking the primary key from the cursor (on SQLite the
-	// planner would otherwise pick the status index and sort every public initiative,
-	// reading their long texts), then the page's rows.
-	from := "initiatives i"
-	if s.db.Engine == db.SQLite {
-		from = "initiatives i NOT INDEXED"
+	return where, args, true
+}
+
+// fromInitiatives is the FROM of a page of initiatives: on SQLite the primary key is
+// walked from the cursor (NOT INDEXED), since the planner would otherwise pick a status
+// index and sort every public initiative to return one page; with a body filter the
+// (body_id, state) index is better (few rows to sort).
+func (s *Store) fromInitiatives(f InitiativeFilter) string {
+	if s.db.Engine == db.SQLite && f.Body == "" {
+		return "initiatives i NOT INDEXED"
 	}
-	rows, err := s.db.Query(ctx, `WITH page AS (SELECT i.id FROM `+from+` JOIN bodies b ON b.id = i.body_id WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(" ORDER BY i.id LIMIT %d", f.Limit+1)+`)
-		SELECT i.id, i.slug, i.title_fr, i.title_en, i.summary_fr, i.summary_en, b.slug, b.name_fr, b.name_en,
-		i.kind, i.starts_at, i.ends_at, i.participants_count, i.results_published_at
-		FROM page JOIN initiatives i ON i.id = page.id JOIN bodies b ON b.id = i.body_id ORDER BY i.id`, args...)
+	return "initiatives i"
+}
+
+// Initiatives lists public initiatives: one query reading exactly one page.
+func (s *Store) Initiatives(ctx context.Context, f InitiativeFilter) ([]Initiative, bool, error) {
+	l, err := s.cache.get(ctx, s.db)
 	if err != nil {
 		return nil, false, err
 	}
-	var out []Initiative
+	nowT := s.clock.Now()
+	where, args, ok := initiativeWhere(l, f, db.T(nowT))
+	if !ok {
+		return nil, false, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+initiativeColumns+` FROM `+s.fromInitiatives(f)+` WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY i.id LIMIT %d", f.Limit+1), args...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	out := make([]Initiative, 0, f.Limit+1)
 	for rows.Next() {
-		var it Initiative
-		var starts, ends, res db.Time
-		if err := rows.Scan(&it.ID, &it.Slug, &it.Title.FR, &it.Title.EN, &it.Summary.FR, &it.Summary.EN, &it.Body.Slug, &it.Body.Name.FR,
-			&it.Body.Name.EN, &it.Kind, &starts, &ends, &it.Participants, &res); err != nil {
-			rows.Close()
+		out = append(out, Initiative{})
+		if err := s.scanInitiative(rows, l, nowT, &out[len(out)-1]); err != nil {
 			return nil, false, err
 		}
-		it.StartsAt, it.EndsAt = iso(starts.Time), iso(ends.Time)
-		it.Status = status(s.clock.Now(), starts.Time, ends.Time, res.Time)
-		if !res.IsZero() && !res.After(s.clock.Now()) {
-			it.ResultsPublishedAt = isoPtr(res)
-		}
-		it.Themes = []string{}
-		it.URL = "/initiatives/" + it.Slug
-		out = append(out, it)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
@@ -124,7 +195,50 @@ func (s *Store) Initiatives(ctx context.Context, f InitiativeFilter) ([]Initiati
 	if more {
 		out = out[:f.Limit]
 	}
-	return out, more, s.attachThemes(ctx, out)
+	return out, more, nil
+}
+
+// ResultsPage lists the published results of public initiatives (the initiative and
+// its results summary, one query).
+func (s *Store) ResultsPage(ctx context.Context, f InitiativeFilter) ([]Results, bool, error) {
+	l, err := s.cache.get(ctx, s.db)
+	if err != nil {
+		return nil, false, err
+	}
+	nowT := s.clock.Now()
+	f.Status = "results"
+	where, args, ok := initiativeWhere(l, f, db.T(nowT))
+	if !ok {
+		return nil, false, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+initiativeColumns+`, COALESCE(r.summary_fr, ''), COALESCE(r.summary_en, '')
+		FROM `+s.fromInitiatives(f)+` LEFT JOIN initiative_results r ON r.initiative_id = i.id WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY i.id LIMIT %d", f.Limit+1), args...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	out := make([]Results, 0, f.Limit+1)
+	for rows.Next() {
+		var it Initiative
+		var r Results
+		if err := s.scanInitiative(rows, l, nowT, &it, &r.Summary.FR, &r.Summary.EN); err != nil {
+			return nil, false, err
+		}
+		r.initiativeID, r.Initiative, r.Title, r.Body, r.URL = it.ID, it.Slug, it.Title, it.Body, it.URL+"/resultats"
+		if it.ResultsPublishedAt != nil {
+			r.PublishedAt = *it.ResultsPublishedAt
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	more := len(out) > f.Limit
+	if more {
+		out = out[:f.Limit]
+	}
+	return out, more, nil
 }
 
 func status(now, starts, ends, res time.Time) string {
@@ -139,124 +253,81 @@ func status(now, starts, ends, res time.Time) string {
 	return "closed"
 }
 
-func (s *Store) attachThemes(ctx context.Context, list []Initiative) error {
-	if len(list) == 0 {
-		return nil
-	}
-	idx := map[int64]int{}
-	args := make([]any, len(list))
-	for i, it := range list {
-		idx[it.ID] = i
-		args[i] = it.ID
-	}
-	rows, err := s.db.Query(ctx, `SELECT it.initiative_id, t.slug FROM initiative_themes it JOIN themes t ON t.id = it.theme_id
-		WHERE it.initiative_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`) ORDER BY t.slug`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var slug string
-		if err := rows.Scan(&id, &slug); err != nil {
-			return err
-		}
-		list[idx[id]].Themes = append(list[idx[id]].Themes, slug)
-	}
-	return rows.Err()
-}
-
 // Initiative returns one public initiative by slug.
 func (s *Store) Initiative(ctx context.Context, slug string) (*Initiative, int64, error) {
-	now := db.T(s.clock.Now())
+	l, err := s.cache.get(ctx, s.db)
+	if err != nil {
+		return nil, 0, err
+	}
+	nowT := s.clock.Now()
 	var it Initiative
 	var bodyID int64
-	var starts, ends, res db.Time
-	err := s.db.QueryRow(ctx, `SELECT i.id, i.slug, i.title_fr, i.title_en, i.summary_fr, i.summary_en, b.slug, b.name_fr, b.name_en,
-		i.kind, i.starts_at, i.ends_at, i.participants_count, i.results_published_at, i.body_id
-		FROM initiatives i JOIN bodies b ON b.id = i.body_id WHERE i.slug = ? AND `+publicInitiative, slug, now).
-		Scan(&it.ID, &it.Slug, &it.Title.FR, &it.Title.EN, &it.Summary.FR, &it.Summary.EN, &it.Body.Slug, &it.Body.Name.FR,
-			&it.Body.Name.EN, &it.Kind, &starts, &ends, &it.Participants, &res, &bodyID)
+	err = s.scanInitiative(s.db.QueryRow(ctx, `SELECT `+initiativeColumns+`, i.body_id FROM initiatives i WHERE i.slug = ? AND `+publicInitiative,
+		slug, db.T(nowT)), l, nowT, &it, &bodyID)
 	if err != nil {
 		return nil, 0, db.NotFound(err, "initiative not found")
 	}
-	it.StartsAt, it.EndsAt = iso(starts.Time), iso(ends.Time)
-	it.Status = status(s.clock.Now(), starts.Time, ends.Time, res.Time)
-	if it.Status == "results" {
-		it.ResultsPublishedAt = isoPtr(res)
-	}
-	it.Themes = []string{}
-	it.URL = "/initiatives/" + it.Slug
-	list := []Initiative{it}
-	if err := s.attachThemes(ctx, list); err != nil {
-		return nil, 0, err
-	}
-	return &list[0], bodyID, nil
+	return &it, bodyID, nil
 }
 
-// Bodies lists public bodies.
+// page returns items after the cursor id, at most limit, and whether there are more.
+func page[T any](list []T, id func(*T) int64, after int64, limit int) ([]T, bool) {
+	i, _ := slices.BinarySearchFunc(list, after, func(t T, a int64) int {
+		switch v := id(&t); {
+		case v < a:
+			return -1
+		case v > a:
+			return 1
+		}
+		return 0
+	})
+	for i < len(list) && id(&list[i]) <= after {
+		i++
+	}
+	list = list[i:]
+	if len(list) > limit {
+		return list[:limit:limit], true
+	}
+	return list, false
+}
+
+// Bodies lists public bodies (from the in-memory copy; shared: do not modify).
 func (s *Store) Bodies(ctx context.Context, after int64, limit int) ([]Body, bool, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, slug, acronym, name_fr, name_en, kind, website FROM bodies WHERE id > ? ORDER BY id LIMIT ?`, after, limit+1)
+	l, err := s.cache.get(ctx, s.db)
 	if err != nil {
 		return nil, false, err
 	}
-	defer rows.Close()
-	var out []Body
-	for rows.Next() {
-		var b Body
-		if err := rows.Scan(&b.ID, &b.Slug, &b.Acronym, &b.Name.FR, &b.Name.EN, &b.Kind, &b.Website); err != nil {
-			return nil, false, err
-		}
-		b.URL = "/organismes/" + b.Slug
-		out = append(out, b)
-	}
-	more := len(out) > limit
-	if more {
-		out = out[:limit]
-	}
-	return out, more, rows.Err()
+	out, more := page(l.bodies, func(b *Body) int64 { return b.ID }, after, limit)
+	return out, more, nil
 }
 
-// Themes lists themes.
+// Themes lists themes (from the in-memory copy; shared: do not modify).
 func (s *Store) Themes(ctx context.Context, after int64, limit int) ([]Theme, bool, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, slug, name_fr, name_en FROM themes WHERE id > ? ORDER BY id LIMIT ?`, after, limit+1)
+	l, err := s.cache.get(ctx, s.db)
 	if err != nil {
 		return nil, false, err
 	}
-	defer rows.Close()
-	var out []Theme
-	for rows.Next() {
-		var t Theme
-		if err := rows.Scan(&t.ID, &t.Slug, &t.Name.FR, &t.Name.EN); err != nil {
-			return nil, false, err
-		}
-		out = append(out, t)
-	}
-	more := len(out) > limit
-	if more {
-		out = out[:limit]
-	}
-	return out, more, rows.Err()
+	out, more := page(l.themes, func(t *Theme) int64 { return t.ID }, after, limit)
+	return out, more, nil
 }
 
 // Contributions lists an initiative's contributions, anonymised like the open data.
 func (s *Store) Contributions(ctx context.Context, initiativeID int64, slug, kind string, after int64, limit int) ([]Contribution, bool, error) {
-	where := "k.initiative_id = ? AND k.id > ?"
-	args := []any{initiativeID, after}
+	where := "c.initiative_id = ? AND c.id > ?"
+	args := []any{true, initiativeID, after}
 	if kind != "" {
-		where += " AND k.kind = ?"
+		where += " AND c.kind = ?"
 		args = append(args, kind)
 	}
-	args = append(args, true)
-	// The page's ids come from the (initiative_id[, kind], id) indexes of migration 0005;
-	// only those rows are then joined to their tool's detail.
-	rows, err := s.db.Query(ctx, `WITH page AS (SELECT k.id FROM contributions k WHERE `+where+fmt.Sprintf(" ORDER BY k.id LIMIT %d", limit+1)+`)
-		SELECT c.id, c.tool, c.kind, COALESCE(a.proposal_id, cm.proposal_id, 0), c.channel,
+	// The page walks the (initiative_id[, kind], id) index of migration 0005 from the
+	// cursor, each row joined by primary key to its tool's detail: no sort, no more rows
+	// read than the page.
+	rows, err := s.db.Query(ctx, `SELECT c.id, c.tool, c.kind, COALESCE(a.proposal_id, cm.proposal_id, 0), c.channel,
 		CASE WHEN p.official = ? THEN 'official' WHEN c.entered_by IS NOT NULL THEN 'staff_entry' WHEN c.organisation_id IS NOT NULL THEN 'organisation' ELSE 'participant' END,
 		c.status, c.created_at, c.hidden_reason, COALESCE(p.title, ''), COALESCE(p.body, a.body, cm.body, ''), COALESCE(a.side, ''),
 		COALESCE(p.votes_for, 0), COALESCE(p.votes_against, 0), COALESCE(p.answer_state, '')
-		FROM page JOIN contributions c ON c.id = page.id LEFT JOIN proposals p ON p.id = c.id LEFT JOIN proposal_arguments a ON a.id = c.id
-		LEFT JOIN comments cm ON cm.id = c.id ORDER BY c.id`, args...)
+		FROM contributions c LEFT JOIN proposals p ON p.id = c.id LEFT JOIN proposal_arguments a ON a.id = c.id
+		LEFT JOIN comments cm ON cm.id = c.id WHERE `+where+fmt.Sprintf(" ORDER BY c.id LIMIT %d", limit+1), args...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -290,9 +361,14 @@ func (s *Store) Contributions(ctx context.Context, initiativeID int64, slug, kin
 
 // Answers lists published official answers of an initiative (by contribution id).
 func (s *Store) Answers(ctx context.Context, initiativeID int64, slug string, after int64, limit int) ([]Answer, bool, error) {
-	rows, err := s.db.Query(ctx, `SELECT a.contribution_id, a.state, a.text, a.published_at FROM official_answers a
-		JOIN contributions c ON c.id = a.contribution_id WHERE c.initiative_id = ? AND a.published_at IS NOT NULL AND a.contribution_id > ?
-		ORDER BY a.contribution_id LIMIT ?`, initiativeID, after, limit+1)
+	// Official answers are given to proposals, and publishing one sets the proposal's
+	// answer_state: the partial index api_proposals_answered (migration 0010) holds
+	// exactly the answered proposals by (initiative_id, id), so the page is read from
+	// the cursor on, instead of scanning every contribution of the initiative.
+	rows, err := s.db.Query(ctx, `SELECT a.contribution_id, a.state, a.text, a.published_at FROM proposals p
+		JOIN official_answers a ON a.contribution_id = p.id
+		WHERE p.initiative_id = ? AND p.answer_state <> '' AND p.id > ? AND a.published_at IS NOT NULL
+		ORDER BY p.id LIMIT ?`, initiativeID, after, limit+1)
 	if err != nil {
 		return nil, false, err
 	}

@@ -132,7 +132,12 @@ type Results struct {
 	Themes      []ResultTheme `json:"themes,omitempty"`
 	FollowUps   []FollowUp    `json:"follow_ups,omitempty"`
 	URL         string        `json:"url"`
+
+	initiativeID int64 // the list's cursor position (not in the JSON)
 }
+
+// CursorID is the initiative id a list of results is paged by.
+func (r *Results) CursorID() int64 { return r.initiativeID }
 
 // List is a page of a list with the cursor of the next page.
 type List[T any] struct {

@@ -9,13 +9,15 @@ import (
 
 // generation counts catalog writes in this process. SaveInitiative bumps it, so the
 // caches below drop their copy at once after a change made here; other app servers
-// (several behind a load balancer) see it after the TTL. The database stays the only
+// (several behind a load balancer) drop theirs when the invalidation reaches them
+// (invalidate.go), or after the TTL at worst. The database stays the only
 // source of truth: the cache is a copy, never the only one (PERFORMANCE-NOTES).
 var generation atomic.Int64
 
 // Invalidate drops every cached lookup (after a write to bodies, themes or news that
-// does not go through SaveInitiative).
-func Invalidate() { generation.Add(1) }
+// does not go through SaveInitiative), here and, through the hooks, on the other app
+// servers (invalidate.go).
+func Invalidate() { generation.Add(1); runInvalidateHooks() }
 
 // cacheTTL bounds how stale a cached lookup may be on another app server.
 const cacheTTL = 15 * time.Second
@@ -59,6 +61,8 @@ type lookups struct {
 	bodies  cached[[]Body]
 	regions cached[[]Region]
 	home    cached[*Home]
+	// snapshot is the list columns of every public initiative (snapshot.go).
+	snapshot cached[*snapshot]
 }
 
 // Generation is the current write generation, for caches built on the catalog (the

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"slices"
 
 	"participe/internal/db"
 )
@@ -10,16 +11,19 @@ import (
 // fiche shows. Unpublished initiatives are ENOTFOUND to the public.
 func (s *Service) Initiative(ctx context.Context, slug string) (*Initiative, error) {
 	now := db.T(s.clock.Now())
-	return s.loadInitiative(ctx, `i.slug = ? AND `+publicWhere, slug, now)
+	return s.loadInitiative(ctx, true, `i.slug = ? AND `+publicWhere, slug, now)
 }
 
 // InitiativeByID loads any initiative (any state) by id, for the back office and tools;
 // callers check the actor's scope.
 func (s *Service) InitiativeByID(ctx context.Context, id int64) (*Initiative, error) {
-	return s.loadInitiative(ctx, `i.id = ?`, id)
+	return s.loadInitiative(ctx, false, `i.id = ?`, id)
 }
 
-func (s *Service) loadInitiative(ctx context.Context, where string, args ...any) (*Initiative, error) {
+// loadInitiative reads one initiative; public ones take their body, themes, regions
+// and audiences from the cached lookups and the in-memory copy (snapshot.go) instead
+// of four more queries.
+func (s *Service) loadInitiative(ctx context.Context, public bool, where string, args ...any) (*Initiative, error) {
 	var i Initiative
 	var starts, ends, published, results, created, updated db.Time
 	err := s.db.QueryRow(ctx, `SELECT i.id, i.slug, i.body_id, i.kind, i.state, i.featured,
@@ -39,6 +43,18 @@ func (s *Service) loadInitiative(ctx context.Context, where string, args ...any)
 	i.StartsAt, i.EndsAt, i.PublishedAt, i.ResultsPublishedAt = starts.Time, ends.Time, published.Time, results.Time
 	i.CreatedAt, i.UpdatedAt = created.Time, updated.Time
 	i.Status = i.PublicStatus(s.clock.Now())
+	if public {
+		ok, err := s.relationsFromCache(ctx, &i)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if err := s.loadOwnRelations(ctx, &i); err != nil {
+				return nil, err
+			}
+			return &i, nil
+		}
+	}
 	b, err := s.bodyByID(ctx, i.BodyID)
 	if err != nil {
 		return nil, err
@@ -74,10 +90,56 @@ func (s *Service) loadRelations(ctx context.Context, i *Initiative) error {
 	if i.Audiences, err = s.strings(ctx, `SELECT audience FROM initiative_audiences WHERE initiative_id = ? ORDER BY audience`, i.ID); err != nil {
 		return err
 	}
+	return s.loadOwnRelations(ctx, i)
+}
+
+// relationsFromCache fills the body, themes, regions and audiences of a public
+// initiative from the cached copies; false when they do not hold it (then read them).
+func (s *Service) relationsFromCache(ctx context.Context, i *Initiative) (bool, error) {
+	snap, err := s.snapshotOf(ctx)
+	if err != nil || snap == nil {
+		return false, err
+	}
+	k, ok := snap.byID[i.ID]
+	if !ok {
+		return false, nil
+	}
+	row := &snap.rows[k]
+	bodies, err := s.Bodies(ctx)
+	if err != nil {
+		return false, err
+	}
+	bi := slices.IndexFunc(bodies, func(b Body) bool { return b.ID == i.BodyID })
+	if bi < 0 {
+		return false, nil
+	}
+	regions, err := s.Regions(ctx)
+	if err != nil {
+		return false, err
+	}
+	// The body as bodyByID reads it: without its social accounts and counts.
+	i.Body = bodies[bi]
+	i.Body.Social, i.Body.OpenCount, i.Body.TotalCount = nil, 0, 0
+	i.Themes = slices.Clone(row.Themes)
+	codes := slices.Sorted(slices.Values(row.regions))
+	for _, c := range codes {
+		if ri := slices.IndexFunc(regions, func(r Region) bool { return r.Code == c }); ri >= 0 {
+			i.Regions = append(i.Regions, regions[ri])
+		}
+	}
+	if len(row.audiences) > 0 {
+		i.Audiences = slices.Sorted(slices.Values(row.audiences))
+	}
+	return true, nil
+}
+
+// loadOwnRelations reads the tools, modes and results of an initiative.
+func (s *Service) loadOwnRelations(ctx context.Context, i *Initiative) error {
+	var err error
 	if i.Tools, err = s.strings(ctx, `SELECT tool FROM initiative_tools WHERE initiative_id = ? ORDER BY position, tool`, i.ID); err != nil {
 		return err
 	}
-	rows, err = s.db.Query(ctx, `SELECT mode, details_fr, details_en, address, phone, url FROM initiative_modes
+	rows, err := s.db.Query(ctx, `SELECT mode, details_fr, details_en, address, phone, url FROM initiative_modes
 		WHERE initiative_id = ? ORDER BY CASE mode WHEN 'online' THEN 1 WHEN 'in_person' THEN 2 WHEN 'paper' THEN 3 ELSE 4 END`, i.ID)
 	if err != nil {
 		return err

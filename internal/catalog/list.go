@@ -232,6 +232,27 @@ func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, o list
 	var with string
 	var withArgs []any
 	from := `initiatives i`
+	snap, err := s.snapshotOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if snap != nil {
+		var hits []hit
+		if f.Q != "" {
+			out.Query = search.Parse(f.Q)
+			if out.Query.Empty() {
+				return out, nil
+			}
+			cte, args := s.hitsCTE(out.Query)
+			if hits, err = s.searchHits(ctx, cte, args); err != nil {
+				return nil, err
+			}
+		} else if f.Sort == filter.SortRelevance {
+			f.Sort = filter.SortClosing
+		}
+		s.listSnapshot(snap, out, f, themeIDs, bodyIDs, hits, perPage, now, o.noThemes)
+		return s.finish(ctx, out, f, listOpts{descriptions: o.descriptions, noThemes: true})
+	}
 	if f.Q != "" {
 		out.Query = search.Parse(f.Q)
 		if out.Query.Empty() {

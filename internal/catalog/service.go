@@ -13,6 +13,8 @@ type Service struct {
 	db    *db.DB
 	clock participe.Clock
 	cache *lookups
+	// noSnapshot makes lists run in SQL (tests compare both ways).
+	noSnapshot bool
 }
 
 // New returns the catalog service.

@@ -43,6 +43,9 @@ type Config struct {
 	SMTPTLS string
 	// MailLog prints outgoing mail to the log instead of sending it (demo).
 	MailLog bool
+	// ReminderBefore is how long before an initiative closes its followers are
+	// reminded (once, by the job queue).
+	ReminderBefore time.Duration
 
 	OIDCIssuer       string
 	OIDCClientID     string
@@ -124,6 +127,7 @@ func Settings() []Setting {
 		{"smtp-from", "PARTICIPE_SMTP_FROM", "Participe <ne-pas-repondre@participe.quebec>", "sender address of outgoing mail", str(func(c *Config) *string { return &c.SMTPFrom })},
 		{"smtp-tls", "PARTICIPE_SMTP_TLS", "starttls", "starttls, tls or none", str(func(c *Config) *string { return &c.SMTPTLS })},
 		{"mail-log", "PARTICIPE_MAIL_LOG", "false", "print outgoing mail to the log instead of sending it", boolean(func(c *Config) *bool { return &c.MailLog })},
+		{"reminder-before", "PARTICIPE_REMINDER_BEFORE", "48h", "how long before an initiative closes its followers get a reminder email", duration(func(c *Config) *time.Duration { return &c.ReminderBefore })},
 		{"oidc-issuer", "PARTICIPE_OIDC_ISSUER", "", "OpenID Connect issuer of the government identity provider (empty: off)", str(func(c *Config) *string { return &c.OIDCIssuer })},
 		{"oidc-client-id", "PARTICIPE_OIDC_CLIENT_ID", "", "OpenID Connect client id", str(func(c *Config) *string { return &c.OIDCClientID })},
 		{"oidc-client-secret", "PARTICIPE_OIDC_CLIENT_SECRET", "", "OpenID Connect client secret", str(func(c *Config) *string { return &c.OIDCClientSecret })},
@@ -192,6 +196,9 @@ func (c Config) Validate() error {
 	case "starttls", "tls", "none":
 	default:
 		return fmt.Errorf("smtp-tls must be starttls, tls or none, not %q", c.SMTPTLS)
+	}
+	if c.ReminderBefore <= 0 {
+		return fmt.Errorf("reminder-before must be a positive duration such as 48h")
 	}
 	if c.MaxInFlight < 1 {
 		return fmt.Errorf("max-in-flight must be at least 1")

@@ -10,10 +10,14 @@ import (
 	"participe/internal/db"
 	"participe/internal/notify"
 	"participe/internal/participe"
+	"participe/internal/ratelimit"
 )
 
 // Report reasons (SPEC §4; labels in contrib.json).
 var ReportReasons = []string{"spam", "insult", "hate", "personal_info", "off_topic", "illegal", "other"}
+
+// ReportLimit is how many reports a person may file per hour.
+const ReportLimit = 20
 
 // Report states.
 const (
@@ -68,6 +72,14 @@ func (m *Moderation) Report(ctx context.Context, a *participe.Actor, id int64, r
 		}
 		if r.AuthorID == a.PersonID {
 			return participe.KeyError(participe.ECONFLICT, "contrib.error.own")
+		}
+		// At most ReportLimit reports per person per hour, counted in the same write.
+		ok, err := ratelimit.AllowTx(ctx, tx, now, "report:"+strconv.FormatInt(a.PersonID, 10), ReportLimit, time.Hour)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &participe.Error{Code: participe.ETOOMANY, Key: "contrib.error.rate_report", Message: "too many reports", Field: "reason"}
 		}
 		res, err := tx.Exec(ctx, `INSERT INTO reports (contribution_id, reporter_id, reason, text, created_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (contribution_id, reporter_id) DO NOTHING`, id, a.PersonID, reason, text, db.T(now))

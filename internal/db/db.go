@@ -50,9 +50,8 @@ type DB struct {
 	read   *sql.DB
 	write  *sql.DB
 	writer *writer
-	// readStmts caches prepared read statements (SQLite only). Writes are not cached:
-	// the single writer connection is always inside a group transaction, so preparing
-	// on it from outside would wait forever.
+	// readStmts caches prepared read statements (SQLite only); the writer keeps its
+	// own (writeStmts, prepared between group commits).
 	readStmts *stmtCache
 	log       *slog.Logger
 	binds     sync.Map // query text -> rebound text (PostgreSQL)
@@ -263,6 +262,20 @@ func (d *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 type Tx struct {
 	tx *sql.Tx
 	d  *DB
+	// ws are the writer connection's prepared statements (SQLite; nil on PostgreSQL,
+	// whose driver caches statements itself).
+	ws *writeStmts
+}
+
+// stmt returns q prepared for this transaction, or nil to run it unprepared.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.ws == nil {
+		return nil
+	}
+	if st := t.ws.lookup(q); st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	return nil
 }
 
 // Engine tells which engine the transaction runs on.
@@ -270,18 +283,29 @@ func (t *Tx) Engine() Engine { return t.d.Engine }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, translate(err)
+	}
 	res, err := t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
 	return res, translate(err)
 }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, translate(err)
+	}
 	rows, err := t.tx.QueryContext(ctx, t.d.Rebind(q), args...)
 	return rows, translate(err)
 }
 
 // QueryRow runs a query returning at most one row in the transaction.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
 }
 

@@ -7,8 +7,12 @@ package notify
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +35,10 @@ const (
 	KindReply       = "reply"        // a reply to my comment
 	KindNewProposal = "new_proposal" // a new proposal in something I follow
 	KindHidden      = "hidden"       // my contribution was hidden by moderation
+	// KindResultsPublished: the results of an initiative I took part in or follow.
+	KindResultsPublished = "results_published"
+	// KindFollowUpUpdate: a dated update of a follow-up ("suite prévue") I follow.
+	KindFollowUpUpdate = "followup_update"
 )
 
 // Email modes of a person.
@@ -55,8 +63,15 @@ type Event struct {
 	InitiativeID   int64  `json:"initiative_id,omitempty"`
 	ProposalID     int64  `json:"proposal_id,omitempty"`
 	ContributionID int64  `json:"contribution_id,omitempty"`
-	// Title is the proposal's title; Reason the moderation reason; StateFR/EN the answer.
+	FollowUpID     int64  `json:"follow_up_id,omitempty"`
+	// Key names the event: a person is notified (and emailed) at most once per key,
+	// however often the fan-out runs. EmitTx gives a random one when empty; callers
+	// whose event has a natural identity pass it (e.g. "followup_update:345").
+	Key string `json:"key,omitempty"`
+	// Title is the proposal's title (or the initiative's, the follow-up's: TitleEN is
+	// then its English title); Reason the moderation reason; StateFR/EN the answer.
 	Title   string `json:"title,omitempty"`
+	TitleEN string `json:"title_en,omitempty"`
 	Reason  string `json:"reason,omitempty"`
 	StateFR string `json:"state_fr,omitempty"`
 	StateEN string `json:"state_en,omitempty"`
@@ -71,6 +86,9 @@ type Service struct {
 	jobs    *jobs.Queue
 	cat     *i18n.Catalog
 	baseURL string
+	// failBeforeMail, when set (tests), is called before each email is queued: an
+	// error aborts the batch, as a failing mail enqueue would.
+	failBeforeMail func(personID int64) error
 }
 
 // New returns the service.
@@ -86,11 +104,28 @@ func (s *Service) Register(q *jobs.Queue) {
 
 // EmitTx records ev inside tx: it is delivered only if tx commits.
 func (s *Service) EmitTx(ctx context.Context, tx *db.Tx, ev Event) error {
-	return s.jobs.EnqueueTx(ctx, tx, JobFanout, ev, jobs.Options{})
+	return Emit(ctx, s.jobs, tx, ev)
 }
 
-// recipients finds who is told of ev (never the person who caused it).
-func (s *Service) recipients(ctx context.Context, tx *db.Tx, ev Event) ([]int64, error) {
+// Emit records ev inside tx on the queue q, for areas that have a queue but no
+// notify.Service. An event with a Key is recorded once (a second Emit of the same key
+// is a no-op).
+func Emit(ctx context.Context, q *jobs.Queue, tx *db.Tx, ev Event) error {
+	opts := jobs.Options{}
+	if ev.Key == "" {
+		var b [12]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		ev.Key = ev.Kind + ":" + hex.EncodeToString(b[:])
+	} else {
+		opts.UniqueKey = JobFanout + ":" + ev.Key
+	}
+	return q.EnqueueTx(ctx, tx, JobFanout, ev, opts)
+}
+
+// recipients finds who is told of ev (never the person who caused it), by id.
+func (s *Service) recipients(ctx context.Context, ev Event) ([]int64, error) {
 	var q string
 	var args []any
 	switch ev.Kind {
@@ -108,10 +143,21 @@ func (s *Service) recipients(ctx context.Context, tx *db.Tx, ev Event) ([]int64,
 			UNION SELECT f.person_id FROM follows f JOIN initiative_themes it ON it.theme_id = f.target_id
 				WHERE f.target_type = 'theme' AND it.initiative_id = ?`
 		args = []any{ev.InitiativeID, ev.InitiativeID, ev.InitiativeID}
+	case KindResultsPublished:
+		// Everyone who took part (any tool, any channel with an account) or follows.
+		q = `SELECT c.author_id FROM contributions c WHERE c.initiative_id = ? AND c.author_id IS NOT NULL
+			UNION SELECT v.person_id FROM proposal_votes v JOIN proposals pr ON pr.id = v.proposal_id WHERE pr.initiative_id = ?
+			UNION SELECT r.person_id FROM survey_responses r JOIN surveys sv ON sv.id = r.survey_id
+				WHERE sv.initiative_id = ? AND r.person_id IS NOT NULL AND r.status = 'submitted'
+			UNION SELECT f.person_id FROM follows f WHERE f.target_type = 'initiative' AND f.target_id = ?`
+		args = []any{ev.InitiativeID, ev.InitiativeID, ev.InitiativeID, ev.InitiativeID}
+	case KindFollowUpUpdate:
+		q = `SELECT person_id FROM follow_up_follows WHERE follow_up_id = ?`
+		args = []any{ev.FollowUpID}
 	default:
 		return nil, fmt.Errorf("notify: unknown kind %q", ev.Kind)
 	}
-	rows, err := tx.Query(ctx, q, args...)
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +172,11 @@ func (s *Service) recipients(ctx context.Context, tx *db.Tx, ev Event) ([]int64,
 			out = append(out, id)
 		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 type recipient struct {
@@ -136,63 +186,126 @@ type recipient struct {
 	mode   string
 }
 
+// fanoutBatch is how many recipients one fan-out transaction handles: an initiative's
+// results may concern tens of thousands of people, and one transaction for all of them
+// would hold the writer for seconds.
+const fanoutBatch = 200
+
 // fanout writes one notification per recipient and queues their email (now or in the
-// next digest), all in one transaction: a failure retries the whole fan-out.
+// next digest), by batches of fanoutBatch recipients, each batch in one transaction.
+// It is idempotent: a notification is written at most once per (person, event key) —
+// the unique index of migration 0010 — and the email is queued in the same
+// transaction only when the notification was new. So when the job is run again (a
+// failure after some batches committed, a crash before the job was marked done), the
+// people already notified are skipped: nobody gets a second notification nor a second
+// email.
 func (s *Service) fanout(ctx context.Context, payload []byte) error {
 	var ev Event
 	if err := json.Unmarshal(payload, &ev); err != nil {
 		return nil // a malformed payload never becomes valid: drop it
 	}
+	if ev.Key == "" {
+		// Recorded before events had keys: the payload itself identifies the event.
+		sum := sha256.Sum256(payload)
+		ev.Key = ev.Kind + ":" + hex.EncodeToString(sum[:12])
+	}
+	ids, err := s.recipients(ctx, ev)
+	if err != nil {
+		return err
+	}
+	params, _ := json.Marshal(ev)
+	for len(ids) > 0 {
+		n := min(fanoutBatch, len(ids))
+		if err := s.db.Write(ctx, func(tx *db.Tx) error { return s.fanoutBatch(ctx, tx, ev, string(params), ids[:n]) }); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func (s *Service) fanoutBatch(ctx context.Context, tx *db.Tx, ev Event, params string, ids []int64) error {
 	now := s.clock.Now()
-	return s.db.Write(ctx, func(tx *db.Tx) error {
-		ids, err := s.recipients(ctx, tx, ev)
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := tx.Query(ctx, `SELECT p.id, COALESCE(p.email, ''), p.locale, COALESCE(np.email_mode, 'immediate')
+		FROM people p LEFT JOIN notification_prefs np ON np.person_id = p.id
+		WHERE p.id IN (`+placeholders(len(ids))+`) AND p.deleted_at IS NULL ORDER BY p.id`, args...)
+	if err != nil {
+		return err
+	}
+	var people []recipient
+	for rows.Next() {
+		var r recipient
+		if err := rows.Scan(&r.id, &r.email, &r.locale, &r.mode); err != nil {
+			rows.Close()
+			return err
+		}
+		people = append(people, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range people {
+		var emailed any
+		if r.mode == ModeImmediate && r.email != "" {
+			emailed = db.T(now)
+		}
+		res, err := tx.Exec(ctx, `INSERT INTO notifications (person_id, kind, params, url, created_at, emailed_at, event_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, event_key) DO NOTHING`, r.id, ev.Kind, params, ev.URL, db.T(now), emailed, ev.Key)
 		if err != nil {
 			return err
 		}
-		params, _ := json.Marshal(ev)
-		for _, id := range ids {
-			var r recipient
-			var email *string
-			err := tx.QueryRow(ctx, `SELECT p.id, p.email, p.locale, COALESCE(np.email_mode, 'immediate')
-				FROM people p LEFT JOIN notification_prefs np ON np.person_id = p.id
-				WHERE p.id = ? AND p.deleted_at IS NULL`, id).Scan(&r.id, &email, &r.locale, &r.mode)
-			if db.IsNoRows(err) {
-				continue
-			}
-			if err != nil {
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			continue // notified by an earlier run of this fan-out (and emailed then)
+		}
+		if r.email == "" {
+			continue
+		}
+		if s.failBeforeMail != nil {
+			if err := s.failBeforeMail(r.id); err != nil {
 				return err
-			}
-			if email != nil {
-				r.email = *email
-			}
-			var emailed any
-			if r.mode == ModeImmediate && r.email != "" {
-				emailed = db.T(now)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO notifications (person_id, kind, params, url, created_at, emailed_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, id, ev.Kind, string(params), ev.URL, db.T(now), emailed); err != nil {
-				return err
-			}
-			if r.email == "" {
-				continue
-			}
-			switch r.mode {
-			case ModeImmediate:
-				lang := i18n.Normalize(r.locale)
-				text := s.Text(lang, ev.Kind, ev) + "\n\n" + s.link(lang, ev.URL) + "\n\n" + s.cat.T(lang, "notify.email.footer", s.link(lang, "/mon-espace/notifications/preferences"))
-				if err := mail.EnqueueTx(ctx, s.jobs, tx, mail.Message{To: r.email, Subject: s.cat.T(lang, "notify.email.subject"), Text: text}); err != nil {
-					return err
-				}
-			case ModeDigest:
-				at := nextDigest(now)
-				key := fmt.Sprintf("notify.digest:%d:%s", id, at.Format("2006-01-02"))
-				if err := s.jobs.EnqueueTx(ctx, tx, JobDigest, digestPayload{PersonID: id}, jobs.Options{RunAt: at, UniqueKey: key}); err != nil {
-					return err
-				}
 			}
 		}
-		return nil
-	})
+		switch r.mode {
+		case ModeImmediate:
+			lang := i18n.Normalize(r.locale)
+			text := s.Text(lang, ev.Kind, ev) + "\n\n" + s.link(lang, ev.URL) + "\n\n" + s.cat.T(lang, "notify.email.footer", s.link(lang, "/mon-espace/notifications/preferences"))
+			m := mail.Message{To: r.email, Subject: s.subject(lang, ev), Text: text}
+			if err := s.jobs.EnqueueTx(ctx, tx, mail.JobKind, m, jobs.Options{UniqueKey: fmt.Sprintf("notify.mail:%s:%d", ev.Key, r.id)}); err != nil {
+				return err
+			}
+		case ModeDigest:
+			at := nextDigest(now)
+			key := fmt.Sprintf("notify.digest:%d:%s", r.id, at.Format("2006-01-02"))
+			if err := s.jobs.EnqueueTx(ctx, tx, JobDigest, digestPayload{PersonID: r.id}, jobs.Options{RunAt: at, UniqueKey: key}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// subject is the email subject of an immediate notification.
+func (s *Service) subject(lang string, ev Event) string {
+	switch ev.Kind {
+	case KindResultsPublished:
+		return s.cat.T(lang, "notify.subject.results_published", ev.title(lang))
+	case KindFollowUpUpdate:
+		return s.cat.T(lang, "notify.subject.followup_update", ev.title(lang))
+	}
+	return s.cat.T(lang, "notify.email.subject")
+}
+
+// title is the event's title in lang (English when given).
+func (ev Event) title(lang string) string {
+	if lang == "en" && ev.TitleEN != "" {
+		return ev.TitleEN
+	}
+	return ev.Title
 }
 
 // nextDigest is the next 7 h in Québec after now.
@@ -287,6 +400,10 @@ func (s *Service) Text(lang, kind string, ev Event) string {
 		return s.cat.T(lang, "notify.kind.new_proposal", ev.Title)
 	case KindHidden:
 		return s.cat.T(lang, "notify.kind.hidden", ev.Reason)
+	case KindResultsPublished:
+		return s.cat.T(lang, "notify.kind.results_published", ev.title(lang))
+	case KindFollowUpUpdate:
+		return s.cat.T(lang, "notify.kind.followup_update", ev.title(lang))
 	}
 	return kind
 }

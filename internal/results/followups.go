@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"fmt"
+	"participe/internal/notify"
 	"strings"
 	"time"
 
@@ -313,16 +314,24 @@ type UpdateInput struct {
 	DroppedReasonEN string `json:"dropped_reason_en"`
 }
 
-// JobFollowUpUpdated fans out the notification of a follow-up update.
+// JobFollowUpUpdated fanned out the emails of a follow-up update before they went
+// through internal/notify; jobs of that kind still queued are handed over (notify.go).
 const JobFollowUpUpdated = "results.followup_updated"
+
+// followUpEvent is the notification of one update of a follow-up, for its followers
+// (notification centre, and email now or in their digest), once per update.
+func followUpEvent(followUpID, updateID int64, titleFR, titleEN string, actorID int64) notify.Event {
+	return notify.Event{Kind: notify.KindFollowUpUpdate, Key: fmt.Sprintf("followup_update:%d", updateID), ActorID: actorID,
+		FollowUpID: followUpID, Title: titleFR, TitleEN: titleEN, URL: fmt.Sprintf("/suites/%d", followUpID)}
+}
 
 // AddUpdate records a dated update, moves the follow-up's status and progress, and
 // notifies the follow-up's followers.
 func (s *Service) AddUpdate(ctx context.Context, who Who, followUpID int64, in UpdateInput) (int64, error) {
 	var bodyID, initiativeID int64
-	var curStatus string
-	if err := s.db.QueryRow(ctx, `SELECT i.body_id, f.initiative_id, f.status FROM follow_ups f JOIN initiatives i ON i.id = f.initiative_id WHERE f.id = ?`, followUpID).
-		Scan(&bodyID, &initiativeID, &curStatus); err != nil {
+	var curStatus, titleFR, titleEN string
+	if err := s.db.QueryRow(ctx, `SELECT i.body_id, f.initiative_id, f.status, f.title_fr, f.title_en FROM follow_ups f JOIN initiatives i ON i.id = f.initiative_id WHERE f.id = ?`, followUpID).
+		Scan(&bodyID, &initiativeID, &curStatus, &titleFR, &titleEN); err != nil {
 		return 0, db.NotFound(err, "follow-up not found")
 	}
 	if !who.can(bodyID) {
@@ -373,8 +382,7 @@ func (s *Service) AddUpdate(ctx context.Context, who Who, followUpID int64, in U
 			in.Status, in.Progress, done, db.T(now), in.Status, strings.TrimSpace(in.DroppedReasonFR), in.Status, strings.TrimSpace(in.DroppedReasonEN), followUpID); err != nil {
 			return err
 		}
-		if err := s.jobs.EnqueueTx(ctx, tx, JobFollowUpUpdated, fanoutPayload{FollowUpID: followUpID, UpdateID: id},
-			jobsOpts(fmt.Sprintf("results.followup_updated:%d", id))); err != nil {
+		if err := notify.Emit(ctx, s.jobs, tx, followUpEvent(followUpID, id, titleFR, titleEN, who.personID())); err != nil {
 			return err
 		}
 		return who.audit(ctx, tx, s, bodyID, "results.followup.update", "follow_up", followUpID, "status="+in.Status)

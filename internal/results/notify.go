@@ -3,12 +3,11 @@ package results
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"participe/internal/db"
 	"participe/internal/jobs"
-	"participe/internal/mail"
+	"participe/internal/notify"
 )
 
 // fanoutPayload is the payload of the notification jobs of this area.
@@ -65,68 +64,35 @@ func (s *Service) link(lang, path string) string {
 	return strings.TrimSuffix(s.BaseURL, "/") + path
 }
 
-// runPublished mails every participant and follower once (one job per person, unique).
+// runPublished hands a "results published" job recorded before notifications went
+// through internal/notify over to it (same event key as Publish gives, so the people
+// are notified once).
 func (s *Service) runPublished(ctx context.Context, payload []byte) error {
 	var p fanoutPayload
 	if err := json.Unmarshal(payload, &p); err != nil {
 		return nil // a malformed payload cannot succeed later either
 	}
 	ini, err := s.initiative(ctx, p.InitiativeID)
-	if err != nil {
-		return nil
-	}
-	people, err := s.recipients(ctx, participantsAndFollowers, p.InitiativeID, p.InitiativeID, p.InitiativeID, p.InitiativeID)
-	if err != nil {
-		return err
+	if err != nil || ini.ResultsPublish.IsZero() {
+		return nil // deleted or unpublished since
 	}
 	return s.db.Write(ctx, func(tx *db.Tx) error {
-		for _, r := range people {
-			lang := r.locale
-			title := ini.TitleFR
-			if lang == "en" && ini.TitleEN != "" {
-				title = ini.TitleEN
-			}
-			m := mail.Message{To: r.email,
-				Subject: s.T(lang, "results.mail.published.subject", title),
-				Text:    s.T(lang, "results.mail.published.body", title, s.link(lang, "/initiatives/"+ini.Slug+"/resultats"))}
-			if err := s.jobs.EnqueueTx(ctx, tx, mail.JobKind, m, jobs.Options{
-				UniqueKey: fmt.Sprintf("results.published.mail:%d:%d:%d", ini.ID, ini.ResultsPublish.Unix(), r.id)}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return notify.Emit(ctx, s.jobs, tx, publishedEvent(ini, ini.ResultsPublish.Time, 0))
 	})
 }
 
-// runFollowUpUpdated mails the follow-up's followers about one update.
+// runFollowUpUpdated hands a follow-up update job recorded before notifications went
+// through internal/notify over to it.
 func (s *Service) runFollowUpUpdated(ctx context.Context, payload []byte) error {
 	var p fanoutPayload
 	if err := json.Unmarshal(payload, &p); err != nil {
 		return nil
 	}
-	var titleFR, titleEN, slug string
-	if err := s.db.QueryRow(ctx, `SELECT f.title_fr, f.title_en, i.slug FROM follow_ups f JOIN initiatives i ON i.id = f.initiative_id WHERE f.id = ?`, p.FollowUpID).
-		Scan(&titleFR, &titleEN, &slug); err != nil {
+	var titleFR, titleEN string
+	if err := s.db.QueryRow(ctx, `SELECT title_fr, title_en FROM follow_ups WHERE id = ?`, p.FollowUpID).Scan(&titleFR, &titleEN); err != nil {
 		return nil // deleted since
 	}
-	people, err := s.recipients(ctx, `SELECT person_id FROM follow_up_follows WHERE follow_up_id = ?`, p.FollowUpID)
-	if err != nil {
-		return err
-	}
 	return s.db.Write(ctx, func(tx *db.Tx) error {
-		for _, r := range people {
-			title := titleFR
-			if r.locale == "en" && titleEN != "" {
-				title = titleEN
-			}
-			m := mail.Message{To: r.email,
-				Subject: s.T(r.locale, "results.mail.followup.subject", title),
-				Text:    s.T(r.locale, "results.mail.followup.body", title, s.link(r.locale, fmt.Sprintf("/suites/%d", p.FollowUpID)))}
-			if err := s.jobs.EnqueueTx(ctx, tx, mail.JobKind, m, jobs.Options{
-				UniqueKey: fmt.Sprintf("results.followup.mail:%d:%d", p.UpdateID, r.id)}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return notify.Emit(ctx, s.jobs, tx, followUpEvent(p.FollowUpID, p.UpdateID, titleFR, titleEN, 0))
 	})
 }

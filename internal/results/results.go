@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
+
+	"participe/internal/notify"
 	"strings"
 
 	"participe/internal/audit"
@@ -237,8 +240,17 @@ func (s *Service) DeleteTheme(ctx context.Context, who Who, initiativeID, themeI
 	return err
 }
 
-// JobPublished fans out the "results published" notification.
+// JobPublished fanned out the "results published" emails before they went through
+// internal/notify; jobs of that kind still queued are handed over (notify.go).
 const JobPublished = "results.published"
+
+// publishedEvent is the notification of results published at "at": every participant
+// and follower of the initiative gets it in the notification centre, and by email now
+// or in their digest (internal/notify), once per publication.
+func publishedEvent(ini *initiativeRef, at time.Time, actorID int64) notify.Event {
+	return notify.Event{Kind: notify.KindResultsPublished, Key: fmt.Sprintf("results_published:%d:%d", ini.ID, at.Unix()), ActorID: actorID,
+		InitiativeID: ini.ID, Title: ini.TitleFR, TitleEN: ini.TitleEN, URL: "/initiatives/" + ini.Slug + "/resultats"}
+}
 
 // Publish makes the results public now and notifies participants and followers (by a
 // job, so publishing never waits for mail). Results are published once the initiative
@@ -270,8 +282,7 @@ func (s *Service) Publish(ctx context.Context, who Who, initiativeID int64) erro
 		if _, err := tx.Exec(ctx, `UPDATE initiatives SET results_published_at = ?, updated_at = ? WHERE id = ?`, db.T(now), db.T(now), initiativeID); err != nil {
 			return err
 		}
-		if err := s.jobs.EnqueueTx(ctx, tx, JobPublished, fanoutPayload{InitiativeID: initiativeID},
-			jobsOpts(fmt.Sprintf("results.published:%d:%d", initiativeID, now.Unix()))); err != nil {
+		if err := notify.Emit(ctx, s.jobs, tx, publishedEvent(ini, now, who.personID())); err != nil {
 			return err
 		}
 		return who.audit(ctx, tx, s, ini.BodyID, "results.publish", "initiative", initiativeID, "")

@@ -3,8 +3,6 @@ package results
 import (
 	"context"
 	"fmt"
-	"strings"
-	"time"
 
 	"participe/internal/db"
 	"participe/internal/jobs"
@@ -14,7 +12,7 @@ import (
 )
 
 // PurposeSatisfaction is the survey purpose of the process-satisfaction questionnaire.
-const PurposeSatisfaction = "satisfaction"
+const PurposeSatisfaction = survey.PurposeSatisfaction
 
 // SatisfactionDefinition is the short optional questionnaire offered when an initiative
 // closes: an overall score (counted in the dashboards), two scales and a comment.
@@ -73,8 +71,12 @@ func (s *Service) EnsureSatisfactionSurvey(ctx context.Context, initiativeID int
 	return id, err
 }
 
-// SatisfactionPath is the public page of an initiative's satisfaction questionnaire.
-func SatisfactionPath(slug string) string { return "/initiatives/" + slug + "/satisfaction" }
+// SatisfactionPath is the public page of an initiative's satisfaction questionnaire:
+// the survey tool's page of the questionnaire (answers, public results). The results
+// area's former page, /initiatives/{slug}/satisfaction, redirects there.
+func SatisfactionPath(slug string) string {
+	return "/initiatives/" + slug + "/questionnaires/" + survey.PurposeSatisfaction
+}
 
 // OfferSatisfaction creates the questionnaire of initiatives that closed in the last
 // week and invites their participants once (unique mail job per person).
@@ -131,24 +133,15 @@ func (s *Service) OfferSatisfaction(ctx context.Context) (int, error) {
 	return queued, nil
 }
 
-// SatisfactionWindow is how long after closing the questionnaire stays open.
-const SatisfactionWindow = 60 * 24 * time.Hour
-
-// SatisfactionInput is one person's answers (scores 1 to 5; 0 = not answered).
-type SatisfactionInput struct {
-	Overall, Informed, Heard int
-	Again                    string
-	Comment                  string
-}
-
 // SatisfactionTarget is the initiative whose process is rated.
 type SatisfactionTarget struct {
 	InitiativeID int64
 	Slug         string
 	TitleFR      string
 	TitleEN      string
-	Open         bool // closed, and within the window
-	Answered     bool // the actor has already answered
+	Open         bool  // closed, and within survey.SatisfactionWindow
+	Answered     bool  // the actor has already answered
+	SurveyID     int64 // the questionnaire, once created (0 before)
 }
 
 // Satisfaction returns the questionnaire's state for an initiative and the actor.
@@ -165,7 +158,12 @@ func (s *Service) Satisfaction(ctx context.Context, a *participe.Actor, slug str
 	if state == "draft" || pub.IsZero() || pub.After(now) || now.Before(ends.Time) {
 		return nil, participe.Errorf(participe.ENOTFOUND, "no satisfaction questionnaire")
 	}
-	t.Open = now.Before(ends.Time.Add(SatisfactionWindow))
+	// Offered from closing for survey.SatisfactionWindow: the survey tool's own rule
+	// for a questionnaire of this purpose (survey.Service.IsOpen).
+	t.Open = now.Before(ends.Time.Add(survey.SatisfactionWindow)) && state != "archived"
+	if err := s.db.QueryRow(ctx, `SELECT id FROM surveys WHERE initiative_id = ? AND purpose = ?`, t.InitiativeID, PurposeSatisfaction).Scan(&t.SurveyID); err != nil && !db.IsNoRows(err) {
+		return nil, err
+	}
 	if !a.IsAnonymous() {
 		var n int
 		_ = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_responses r JOIN surveys sv ON sv.id = r.survey_id
@@ -173,71 +171,4 @@ func (s *Service) Satisfaction(ctx context.Context, a *participe.Actor, slug str
 		t.Answered = n > 0
 	}
 	return &t, nil
-}
-
-// AnswerSatisfaction records the actor's answers through the survey tool, once.
-func (s *Service) AnswerSatisfaction(ctx context.Context, a *participe.Actor, slug string, in SatisfactionInput) error {
-	if a.IsAnonymous() {
-		return participe.Errorf(participe.EUNAUTHORIZED, "sign in")
-	}
-	t, err := s.Satisfaction(ctx, a, slug)
-	if err != nil {
-		return err
-	}
-	if !t.Open {
-		return participe.KeyError(participe.ECONFLICT, "results.satisfaction.closed")
-	}
-	if t.Answered {
-		return participe.KeyError(participe.ECONFLICT, "results.satisfaction.already")
-	}
-	if in.Overall < 1 || in.Overall > 5 {
-		return participe.FieldError("overall", "results.satisfaction.error.overall")
-	}
-	for _, v := range []int{in.Informed, in.Heard} {
-		if v < 0 || v > 5 {
-			return participe.FieldError("overall", "results.satisfaction.error.overall")
-		}
-	}
-	if in.Again != "" && in.Again != "yes" && in.Again != "maybe" && in.Again != "no" {
-		return participe.FieldError("again", "results.satisfaction.error.again")
-	}
-	if len([]rune(in.Comment)) > 2000 {
-		return participe.FieldError("comment", "results.suggest.error.details_long")
-	}
-	id, err := s.EnsureSatisfactionSurvey(ctx, t.InitiativeID)
-	if err != nil {
-		return err
-	}
-	svc := survey.New(s.db, s.clock, s.jobs)
-	sv, err := svc.ByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	num := func(n int) *float64 { f := float64(n); return &f }
-	ans := survey.Answers{SatisfactionQuestion: {Number: num(in.Overall)}}
-	if in.Informed > 0 {
-		ans["informed"] = survey.Answer{Number: num(in.Informed)}
-	}
-	if in.Heard > 0 {
-		ans["heard"] = survey.Answer{Number: num(in.Heard)}
-	}
-	if in.Again != "" {
-		ans["again"] = survey.Answer{Choices: []string{in.Again}}
-	}
-	if c := strings.TrimSpace(in.Comment); c != "" {
-		ans["comment"] = survey.Answer{Text: c}
-	}
-	var region *string
-	var age string
-	_ = s.db.QueryRow(ctx, `SELECT region_code, age_group FROM people WHERE id = ?`, a.PersonID).Scan(&region, &age)
-	r := &survey.Response{PersonID: a.PersonID, Channel: "web", Answers: ans, AgeGroup: age}
-	if region != nil {
-		r.RegionCode = *region
-	}
-	err = s.db.Write(ctx, func(tx *db.Tx) error { return svc.InsertSubmitted(ctx, tx, sv, r) })
-	if db.IsUniqueViolation(err) {
-		return participe.KeyError(participe.ECONFLICT, "results.satisfaction.already")
-	}
-	s.Invalidate()
-	return err
 }

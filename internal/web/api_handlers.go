@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"participe/internal/api"
-	"participe/internal/catalog"
 	"participe/internal/participe"
 	"participe/internal/results"
 	"participe/internal/tools/proposals"
@@ -128,6 +127,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return nil
 }
 
+// writeList writes a page of a list with the hand-written encoder into a pooled buffer
+// (no reflection: see internal/api/encode.go).
+func writeList[T any, P interface {
+	*T
+	AppendJSON([]byte) []byte
+}](w http.ResponseWriter, data []T, next *string) error {
+	buf := api.GetBuffer()
+	defer api.PutBuffer(buf)
+	b := append(api.AppendList[T, P](*buf, data, next), '\n')
+	*buf = b
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "public, max-age=60")
+	}
+	h.Set("Access-Control-Allow-Origin", "*")
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(b)
+	return err
+}
+
 // listParams reads limit and cursor, checking the cursor was issued for this resource
 // and these filters.
 func (h *apiHandlers) listParams(r *http.Request, resource string, filters ...string) (limit int, after int64, err error) {
@@ -195,18 +216,15 @@ func (h *apiHandlers) initiatives(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := api.List[api.Initiative]{Data: list}
-	if out.Data == nil {
-		out.Data = []api.Initiative{}
-	}
 	var last int64
 	if len(list) > 0 {
 		last = list[len(list)-1].ID
 	}
-	if out.NextCursor, err = h.next(r.Context(), r, "initiatives", more, last, filters...); err != nil {
+	next, err := h.next(r.Context(), r, "initiatives", more, last, filters...)
+	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, next)
 }
 
 func (h *apiHandlers) initiative(w http.ResponseWriter, r *http.Request) error {
@@ -226,17 +244,13 @@ func (h *apiHandlers) bodies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := api.List[api.Body]{Data: list}
-	if out.Data == nil {
-		out.Data = []api.Body{}
-	}
+	var next *string
 	if more {
-		out.NextCursor, err = h.next(r.Context(), r, "bodies", true, list[len(list)-1].ID)
+		if next, err = h.next(r.Context(), r, "bodies", true, list[len(list)-1].ID); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, next)
 }
 
 func (h *apiHandlers) themes(w http.ResponseWriter, r *http.Request) error {
@@ -248,17 +262,13 @@ func (h *apiHandlers) themes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := api.List[api.Theme]{Data: list}
-	if out.Data == nil {
-		out.Data = []api.Theme{}
-	}
+	var next *string
 	if more {
-		out.NextCursor, err = h.next(r.Context(), r, "themes", true, list[len(list)-1].ID)
+		if next, err = h.next(r.Context(), r, "themes", true, list[len(list)-1].ID); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, next)
 }
 
 // initiativeParam resolves the required ?initiative= slug to a public initiative.
@@ -267,11 +277,11 @@ func (h *apiHandlers) initiativeParam(r *http.Request) (int64, string, error) {
 	if slug == "" {
 		return 0, "", apiErr(400, "requete-invalide", "Invalid request", "The initiative parameter (slug) is required.")
 	}
-	it, _, err := h.store.Initiative(r.Context(), slug)
+	id, err := h.store.PublicInitiativeID(r.Context(), slug)
 	if err != nil {
 		return 0, "", err
 	}
-	return it.ID, slug, nil
+	return id, slug, nil
 }
 
 func (h *apiHandlers) contributions(w http.ResponseWriter, r *http.Request) error {
@@ -292,17 +302,13 @@ func (h *apiHandlers) contributions(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	out := api.List[api.Contribution]{Data: list}
-	if out.Data == nil {
-		out.Data = []api.Contribution{}
-	}
+	var next *string
 	if more {
-		out.NextCursor, err = h.next(r.Context(), r, "contributions", true, list[len(list)-1].ID, filters...)
+		if next, err = h.next(r.Context(), r, "contributions", true, list[len(list)-1].ID, filters...); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, next)
 }
 
 func (h *apiHandlers) answersList(w http.ResponseWriter, r *http.Request) error {
@@ -319,17 +325,13 @@ func (h *apiHandlers) answersList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := api.List[api.Answer]{Data: list}
-	if out.Data == nil {
-		out.Data = []api.Answer{}
-	}
+	var next *string
 	if more {
-		out.NextCursor, err = h.next(r.Context(), r, "answers", true, list[len(list)-1].ContributionID, filters...)
+		if next, err = h.next(r.Context(), r, "answers", true, list[len(list)-1].ContributionID, filters...); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, next)
 }
 
 func figuresJSON(f results.Figures) *api.Figures {
@@ -383,24 +385,17 @@ func (h *apiHandlers) resultsList(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	q := r.URL.Query()
-	list, more, err := h.store.Initiatives(r.Context(), api.InitiativeFilter{Body: q.Get("body"), Theme: q.Get("theme"), Status: "results", AfterID: after, Limit: limit})
+	list, more, err := h.store.ResultsPage(r.Context(), api.InitiativeFilter{Body: q.Get("body"), Theme: q.Get("theme"), AfterID: after, Limit: limit})
 	if err != nil {
 		return err
 	}
-	out := api.List[api.Results]{Data: []api.Results{}}
-	for _, it := range list {
-		var sfr, sen string
-		_ = h.s.DB.QueryRow(r.Context(), `SELECT summary_fr, summary_en FROM initiative_results WHERE initiative_id = ?`, it.ID).Scan(&sfr, &sen)
-		out.Data = append(out.Data, api.Results{Initiative: it.Slug, Title: it.Title, Body: it.Body, Summary: api.Text{FR: sfr, EN: sen},
-			PublishedAt: *it.ResultsPublishedAt, URL: "/initiatives/" + it.Slug + "/resultats"})
-	}
+	var next *string
 	if more {
-		out.NextCursor, err = h.next(r.Context(), r, "results", true, list[len(list)-1].ID, filters...)
+		if next, err = h.next(r.Context(), r, "results", true, list[len(list)-1].CursorID(), filters...); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, next)
 }
 
 func (h *apiHandlers) followUps(w http.ResponseWriter, r *http.Request) error {
@@ -419,18 +414,14 @@ func (h *apiHandlers) followUps(w http.ResponseWriter, r *http.Request) error {
 		f.Statuses = []string{st}
 	}
 	if slug := q.Get("initiative"); slug != "" {
-		it, _, err := h.store.Initiative(ctx, slug)
-		if err != nil {
+		if f.InitiativeID, err = h.store.PublicInitiativeID(ctx, slug); err != nil {
 			return err
 		}
-		f.InitiativeID = it.ID
 	}
 	if slug := q.Get("body"); slug != "" {
-		b, err := catalog.New(h.s.DB, h.s.Clock).Body(ctx, slug)
-		if err != nil {
+		if f.BodyID, err = h.store.BodyID(ctx, slug); err != nil {
 			return err
 		}
-		f.BodyID = b.ID
 	}
 	// Keyset on id: -1 (no cursor) still selects every id and orders by id.
 	f.AfterID = after
@@ -441,17 +432,13 @@ func (h *apiHandlers) followUps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := api.List[api.FollowUp]{Data: list}
-	if out.Data == nil {
-		out.Data = []api.FollowUp{}
-	}
+	var next *string
 	if more {
-		out.NextCursor, err = h.next(ctx, r, "follow-ups", true, list[len(list)-1].ID, filters...)
+		if next, err = h.next(ctx, r, "follow-ups", true, list[len(list)-1].ID, filters...); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, next)
 }
 
 func (h *apiHandlers) followUp(w http.ResponseWriter, r *http.Request) error {

@@ -13,6 +13,7 @@ const (
 	ctxRequestID
 	ctxActor
 	ctxPattern
+	ctxSessionMeta
 )
 
 // langOfPath tells the language of a path: /en and /en/… are English, the rest French.

@@ -23,7 +23,7 @@ func (s *Server) middleware(mux http.Handler) http.Handler {
 	var h http.Handler = recordPattern(mux)
 	h = cop.Handler(h)
 	h = s.loadActor(h)
-	h = s.Sessions.LoadAndSave(h)
+	h = s.withSessions(h)
 	h = s.withLang(h)
 	h = s.limits(h)
 	h = s.shed(h)

@@ -36,6 +36,7 @@ func (h *proposalHandlers) queue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *proposalHandlers) moderated(w http.ResponseWriter, r *http.Request, key string) error {
+	h.changed() // the public pages must not show the old state from their cache
 	p := h.s.newPage(r, "")
 	h.s.SetFlash(r.Context(), "success", p.T(key))
 	http.Redirect(w, r, SafeNext(r.PostFormValue("next"), p.URL("/admin/moderation")), http.StatusSeeOther)

@@ -5,7 +5,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"syscall"
 	"testing"
+	"time"
 
 	"participe/internal/db/dbtest"
 	"participe/internal/seedlarge"
@@ -14,7 +16,8 @@ import (
 // BenchmarkPortalPages renders portal pages in-process on SQLite with 1,000 generated
 // initiatives, bypassing the page cache: the CPU cost of one full render.
 //
-//	go test ./internal/web -run XXX -bench PortalPages -benchtime 200x
+//	go test ./internal/web -run XXX -bench PortalPages -benchtime 300x
+//	go test ./internal/web -run XXX -bench PortalPages/list -cpuprofile cpu.out
 func BenchmarkPortalPages(b *testing.B) {
 	d := dbtest.SQLite(b)
 	sizes := seedlarge.Sizes{Initiatives: 1000}
@@ -22,16 +25,56 @@ func BenchmarkPortalPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	ts := newTestServer(b, d)
-	for _, path := range []string{"/", "/initiatives", "/initiatives?theme=sante&status=open", "/initiatives/gen-00010",
-		"/initiatives?q=electricite", "/initiatives?q=consultations", "/calendrier", "/flux/initiatives.atom", "/nous-joindre"} {
-		b.Run(path, func(b *testing.B) {
+	pages := []struct{ name, path string }{
+		{"home", "/"},
+		{"home-en", "/en/"},
+		{"list", "/initiatives"},
+		{"list-filtered", "/initiatives?theme=sante&status=open"},
+		{"list-filtered2", "/initiatives?mode=online&region=06&sort=popular&page=2"},
+		{"fiche", "/initiatives/gen-00010"},
+		{"search-electricite", "/initiatives?q=electricite"},
+		{"search-consultations", "/initiatives?q=consultations"},
+		{"search-varied", ""}, // searchQueries in turn
+		{"calendar", "/calendrier"},
+		{"calendar-list", "/calendrier?vue=liste"},
+		{"feed", "/flux/initiatives.atom"},
+		{"content", "/nous-joindre"},
+	}
+	for _, pg := range pages {
+		b.Run(pg.name, func(b *testing.B) {
+			n := 0
+			cpu0 := portalCPU()
 			for b.Loop() {
+				path := pg.path
+				if path == "" {
+					path = "/initiatives?q=" + searchQueries[n%len(searchQueries)]
+					n++
+				}
 				rec := httptest.NewRecorder()
 				ts.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 				if rec.Code != http.StatusOK {
 					b.Fatalf("%s: %d", path, rec.Code)
 				}
 			}
+			b.ReportMetric(float64((portalCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
+}
+
+// portalCPU is the CPU time (user + system) used by the process so far: on a shared
+// machine it is steadier than the wall time per operation.
+func portalCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// searchQueries is a varied set of searches (common and rare words, several words,
+// accents, a prefix, a phrase), as typed by visitors.
+var searchQueries = []string{
+	"electricite", "consultations", "sant%C3%A9", "transport+collectif", "energie+renouvelable",
+	"%C3%A9ducation", "logement", "eau+potable", "jeunes", "budget", "climat*",
+	"%22qualit%C3%A9+de+l%27air%22", "culture+patrimoine", "num%C3%A9rique", "agriculture", "for%C3%AAt",
 }

@@ -111,6 +111,7 @@ func (h *portal) calendar(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		p.Problems = append(p.Problems, p.T("portal.calendar.bad_month"))
+		p.ProblemsHTML = renderProblems(p.Problems)
 	}
 	base := shown.Values()
 	base.Del("sort")

@@ -22,6 +22,8 @@ type portal struct {
 	pages sync.Map // lang+"/"+slug → *contentView
 	// cache holds rendered pages for anonymous visitors (portal_cache.go).
 	cache pageCache
+	// homeMemo holds the home page's body rendered from the current home data.
+	homeMemo homeMemo
 }
 
 // portalPage is the Page of every portal page with the helpers its templates share.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -18,6 +19,8 @@ type initiativePage struct {
 	// ResultsURL is the full results page (results area).
 	ResultsURL string
 	ICSURL     string
+	// The fiche's sections written in Go (portal_fiche_render.go).
+	Top, Bottom, Facts template.HTML
 }
 
 // initiative is the fiche (SPEC §2); /initiatives/{slug}.ics is its iCalendar.
@@ -57,6 +60,7 @@ func (h *portal) initiative(w http.ResponseWriter, r *http.Request) error {
 	if p.IsEN() {
 		p.ICSURL = "/en" + p.ICSURL
 	}
+	p.Top, p.Bottom, p.Facts = p.ficheTop(), p.ficheBottom(), p.ficheFacts()
 	h.s.render(w, r, http.StatusOK, "portal/initiative", &p)
 	return nil
 }

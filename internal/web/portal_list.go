@@ -3,8 +3,10 @@ package web
 import (
 	"html"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"participe/internal/catalog"
@@ -32,6 +34,8 @@ type filterForm struct {
 	// The same choices as HTML, built in Go: a filter form has ~80 choices and each
 	// template action costs a reflective call and an escaper call (PERFORMANCE).
 	StatusHTML, ThemeHTML, ModeHTML, AudienceHTML, BodyHTML, RegionHTML template.HTML
+	// The filter fieldsets, chips, problems and sort options as HTML (portal_render.go).
+	FiltersHTML, ChipsHTML, ProblemsHTML, SortHTML template.HTML
 	// Action is the form's target path (localized); Hidden are extra fields kept.
 	Action string
 	Hidden []hiddenField
@@ -131,8 +135,8 @@ func (h *portal) fillForm(r *http.Request, p *portalPage, ff *filterForm, f filt
 	for _, rg := range regions {
 		ff.RegionOpts = append(ff.RegionOpts, option{Value: rg.Code, Label: rg.Code + " – " + p.L(rg.NameFR, rg.NameEN), Checked: ff.Has(filter.KeyRegion, rg.Code)})
 	}
-	for k, vs := range keep {
-		for _, v := range vs {
+	for _, k := range slices.Sorted(maps.Keys(keep)) { // a stable order
+		for _, v := range keep[k] {
 			ff.Hidden = append(ff.Hidden, hiddenField{k, v})
 		}
 	}
@@ -214,7 +218,17 @@ func (h *portal) fillForm(r *http.Request, p *portalPage, ff *filterForm, f filt
 	} else if len(probs) > 0 && len(ff.Problems) == 0 {
 		ff.Problems = append(ff.Problems, p.T("portal.problem.generic"))
 	}
+	ff.renderHTML(p)
 	return nil
+}
+
+// renderHTML builds the form's fragments once its fields are final (the calendar adds
+// a problem after fillForm: it calls this again).
+func (ff *filterForm) renderHTML(p *portalPage) {
+	ff.FiltersHTML = p.renderFilters(ff)
+	ff.ChipsHTML = p.renderChips(ff.Chips)
+	ff.ProblemsHTML = renderProblems(ff.Problems)
+	ff.SortHTML = sortOptionsHTML(ff.SortOpts)
 }
 
 // mergeKeep adds the kept parameters (calendar month and view) to an encoded query.

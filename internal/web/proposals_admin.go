@@ -119,6 +119,7 @@ func (h *proposalHandlers) saveSettings(w http.ResponseWriter, r *http.Request) 
 		}
 		return err
 	}
+	h.changed()
 	p := h.s.newPage(r, "")
 	h.s.SetFlash(r.Context(), "success", p.T("proposals.flash.settings"))
 	http.Redirect(w, r, p.URL("/admin/initiatives/"+r.PathValue("id")+"/propositions"), http.StatusSeeOther)
@@ -199,6 +200,7 @@ func (h *proposalHandlers) answer(w http.ResponseWriter, r *http.Request) error 
 		}
 		return err
 	}
+	h.changed()
 	p := h.s.newPage(r, "")
 	key := "proposals.flash.answer_draft"
 	if publish {
@@ -230,6 +232,7 @@ func (h *proposalHandlers) publishAnswers(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
+	h.changed()
 	p := h.s.newPage(r, "")
 	h.s.SetFlash(r.Context(), "success", p.TN("proposals.flash.bulk", n))
 	http.Redirect(w, r, p.URL("/admin/initiatives/"+r.PathValue("id")+"/propositions"), http.StatusSeeOther)

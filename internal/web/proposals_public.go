@@ -26,6 +26,8 @@ type proposalHandlers struct {
 	svc    *proposals.Service
 	mod    *contrib.Moderation
 	notify *notify.Service
+	// pages is the anonymous visitors' micro-cache (proposals_cache.go).
+	pages proposalPageCache
 }
 
 // seedCookie keeps the random order of a visitor's list stable between pages.
@@ -56,11 +58,27 @@ func applyErrors(p *Page, err error) bool {
 		}
 		return true
 	}
-	if de, ok := participe.AsError(err); ok && de.Code == participe.EINVALID && de.Field != "" {
+	if de, ok := participe.AsError(err); ok && (de.Code == participe.EINVALID || de.Code == participe.ETOOMANY) && de.Field != "" {
 		p.AddError(de.Field, de.Key)
 		return true
 	}
 	return false
+}
+
+// formStatus is the status of a form shown again: 429 when a rate limit refused it (the
+// typed text is kept), 422 for invalid input.
+func formStatus(err error) int {
+	if participe.IsCode(err, participe.ETOOMANY) {
+		return http.StatusTooManyRequests
+	}
+	return http.StatusUnprocessableEntity
+}
+
+// keepsForm reports whether err is shown on the form again (invalid input or a rate
+// limit) rather than on an error page.
+func keepsForm(err error) bool {
+	de, ok := participe.AsError(err)
+	return ok && de.Field != "" && (de.Code == participe.EINVALID || de.Code == participe.ETOOMANY)
 }
 
 type sortOption struct {
@@ -272,11 +290,12 @@ func (h *proposalHandlers) submit(w http.ResponseWriter, r *http.Request) error 
 	if !applyErrors(&d.Page, err) {
 		return err
 	}
+	status := formStatus(err)
 	if d.Orgs, err = account.Organisations(r.Context(), h.s.DB, a.PersonID); err != nil {
 		return err
 	}
 	h.formFrame(d)
-	h.s.render(w, r, http.StatusUnprocessableEntity, "proposals/new", d)
+	h.s.render(w, r, status, "proposals/new", d)
 	return nil
 }
 
@@ -377,17 +396,18 @@ func commentViews(p *Page, base string, list []proposals.Comment, values map[str
 
 type proposalPageData struct {
 	Page
-	CommentsHTML template.HTML
-	Comments     []commentView
-	Labels       commentLabels
-	P            *proposals.Page
-	Open         bool
-	VotingOpen   bool
-	Support      bool
-	Values       map[string]string
-	Base         string
-	ThemeName    string
-	StateLabel   string
+	CommentsHTML  template.HTML
+	ArgumentsHTML template.HTML
+	Comments      []commentView
+	Labels        commentLabels
+	P             *proposals.Page
+	Open          bool
+	VotingOpen    bool
+	Support       bool
+	Values        map[string]string
+	Base          string
+	ThemeName     string
+	StateLabel    string
 }
 
 func (h *proposalHandlers) show(w http.ResponseWriter, r *http.Request) error {
@@ -436,6 +456,7 @@ func (h *proposalHandlers) renderShow(w http.ResponseWriter, r *http.Request, st
 		{p.T("proposals.list.title"), p.URL("/initiatives/" + i.Slug + "/propositions")}, {title, ""}}
 	d.Comments, d.Labels = commentViews(&d.Page, base, pg.Comments, d.Values)
 	d.CommentsHTML = renderComments(&d.Page, d.Comments, d.Labels, d.Open)
+	d.ArgumentsHTML = renderArguments(d)
 	h.s.render(w, r, status, "proposals/show", d)
 	return nil
 }
@@ -505,8 +526,8 @@ func (h *proposalHandlers) argument(w http.ResponseWriter, r *http.Request) erro
 	}
 	side, text := r.PostFormValue("side"), r.PostFormValue("text")
 	if _, err := h.svc.AddArgument(r.Context(), ActorFrom(r.Context()), id, side, text); err != nil {
-		if participe.IsCode(err, participe.EINVALID) {
-			return h.renderShow(w, r, http.StatusUnprocessableEntity, err, map[string]string{"argument-" + side: text})
+		if keepsForm(err) {
+			return h.renderShow(w, r, formStatus(err), err, map[string]string{"argument-" + side: text})
 		}
 		return err
 	}
@@ -538,12 +559,12 @@ func (h *proposalHandlers) comment(w http.ResponseWriter, r *http.Request) error
 	text := r.PostFormValue("text")
 	cid, err := h.svc.AddComment(r.Context(), ActorFrom(r.Context()), id, parent, text)
 	if err != nil {
-		if participe.IsCode(err, participe.EINVALID) {
+		if keepsForm(err) {
 			field := "comment"
 			if parent != 0 {
 				field = "reply-" + strconv.FormatInt(parent, 10)
 			}
-			return h.renderShow(w, r, http.StatusUnprocessableEntity, err, map[string]string{field: text})
+			return h.renderShow(w, r, formStatus(err), err, map[string]string{field: text})
 		}
 		return err
 	}
@@ -627,7 +648,7 @@ func (h *proposalHandlers) report(w http.ResponseWriter, r *http.Request) error 
 		if !applyErrors(&d.Page, err) {
 			return err
 		}
-		h.s.render(w, r, http.StatusUnprocessableEntity, "moderation/report", d)
+		h.s.render(w, r, formStatus(err), "moderation/report", d)
 		return nil
 	}
 	p := h.s.newPage(r, "")

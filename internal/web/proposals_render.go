@@ -3,8 +3,11 @@ package web
 import (
 	"html"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
+
+	"participe/internal/tools/proposals"
 )
 
 // The proposal page shows 50 comments and the list 20 cards. Written as template
@@ -139,4 +142,78 @@ func renderCards(p *Page, cards []proposalCard, support bool) template.HTML {
 		b.WriteString(`</ul></li>`)
 	}
 	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
+}
+
+// renderArguments writes the two argument columns (for, against) of the proposal page,
+// with the same markup as the former "argument-column" template.
+func renderArguments(d *proposalPageData) template.HTML {
+	var b strings.Builder
+	b.Grow(2048 + (len(d.P.For)+len(d.P.Against))*600)
+	writeArgumentColumn(&b, d, "for", d.P.For)
+	writeArgumentColumn(&b, d, "against", d.P.Against)
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped in writeArgumentColumn
+}
+
+func writeArgumentColumn(b *strings.Builder, d *proposalPageData, side string, list []proposals.Argument) {
+	p := &d.Page
+	act := p.Actor != nil && d.Open
+	title, newLabel := p.T("proposals.arguments.for"), p.T("proposals.arguments.new_for")
+	if side != "for" {
+		title, newLabel = p.T("proposals.arguments.against"), p.T("proposals.arguments.new_against")
+	}
+	b.WriteString(`<div class="argument-column argument-` + side + `"><h3>` + esc(title) + ` (` + esc(p.Num(len(list))) + `)</h3>`)
+	if len(list) == 0 {
+		b.WriteString(`<p>` + esc(p.T("proposals.arguments.none")) + `</p>`)
+	} else {
+		this := `<span class="visually-hidden"> (` + esc(p.T("proposals.arguments.this")) + `)</span>`
+		next := url.QueryEscape(p.URL(d.Base))
+		b.WriteString(`<ul class="arguments">`)
+		for k := range list {
+			a := &list[k]
+			id := strconv.FormatInt(a.ID, 10)
+			b.WriteString(`<li id="a` + id + `" class="argument">`)
+			if a.Hidden() {
+				msg := p.T("contrib.hidden.pending")
+				if a.HiddenReason != "" {
+					msg = p.T("contrib.hidden.reason", a.HiddenReason)
+				}
+				b.WriteString(`<p class="moderated">` + esc(msg) + `</p></li>`)
+				continue
+			}
+			text := a.Body
+			if p.IsEN() && a.BodyEN != "" {
+				text = a.BodyEN
+				b.WriteString(`<p>`)
+			} else if p.IsEN() {
+				b.WriteString(`<p lang="fr-CA">`)
+			} else {
+				b.WriteString(`<p>`)
+			}
+			who, channel := authorLine(p, a.Author, false, "")
+			b.WriteString(esc(text) + `</p><p class="meta"><span class="author">` + esc(who))
+			if channel != "" {
+				b.WriteString(` <span class="tag tag-channel">` + esc(channel) + `</span>`)
+			}
+			b.WriteString(`</span> · ` + esc(p.TN("proposals.arguments.useful_count", a.Useful)) + `</p>`)
+			if act {
+				mark := p.T("proposals.arguments.mark")
+				if a.MarkedUseful {
+					mark = p.T("proposals.arguments.unmark")
+				}
+				b.WriteString(`<div class="actions"><form method="post" action="` + esc(p.URL(d.Base+"/arguments/"+id+"/utile")) +
+					`" class="inline-form"><button type="submit" class="link-button">` + esc(mark) + this + `</button></form>`)
+				b.WriteString(`<a href="` + esc(p.URL("/contributions/"+id+"/signaler")) + `?next=` + esc(next) + `">` +
+					esc(p.T("contrib.report.link")) + this + `</a></div>`)
+			}
+			b.WriteString(`</li>`)
+		}
+		b.WriteString(`</ul>`)
+	}
+	if act {
+		field := "argument-" + side
+		b.WriteString(`<form method="post" action="` + esc(p.URL(d.Base+"/arguments")) + `"><input type="hidden" name="side" value="` + side + `">`)
+		writeTextarea(b, p, field, "text", newLabel, d.Values[field], 3, 1500)
+		b.WriteString(`<button type="submit" class="button button-secondary">` + esc(p.T("proposals.arguments.submit")) + `</button></form>`)
+	}
+	b.WriteString(`</div>`)
 }

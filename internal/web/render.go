@@ -22,10 +22,31 @@ var templateFS embed.FS
 
 // templates holds one parsed template set per page: the layout and partials plus the
 // page's own file. Parsed once at start-up (PERFORMANCE-NOTES: parsing per request
-// halves throughput).
+// halves throughput), once per language with the constant messages and paths baked in
+// (pipeline_static.go); the plain set is parsed on first need only (data that does not
+// carry a Page, tests).
 type templates struct {
-	pages map[string]*template.Template
+	// pages is the plain set (areas may add shared blocks to it at start-up).
+	pages  map[string]*template.Template
+	byLang map[string]map[string]*template.Template
+	// noBake makes render use the plain set (tests comparing both).
+	noBake bool
 }
+
+// lookup returns the page's template for lang ("" for the plain set).
+func (t *templates) lookup(name, lang string) (*template.Template, bool) {
+	if set, ok := t.byLang[lang]; ok && !t.noBake {
+		tt, ok := set[name]
+		return tt, ok
+	}
+	tt, ok := t.pages[name]
+	return tt, ok
+}
+
+// pageLang is implemented by every page's data through its embedded Page.
+type pageLang interface{ pageLang() string }
+
+func (p *Page) pageLang() string { return p.Lang }
 
 var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
@@ -75,8 +96,8 @@ func containsString(list []string, s string) bool {
 var keyUse = regexp.MustCompile(`\.(T|TN|AddError) "([a-z0-9_.\-]+)"`)
 
 func parseTemplates(cat *i18n.Catalog) (*templates, error) {
-	base := template.New("").Funcs(funcs)
-	var pages []string
+	type file struct{ path, src string }
+	var frame, pages []file
 	var missing []string
 	err := fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
@@ -99,12 +120,10 @@ func parseTemplates(cat *i18n.Catalog) (*templates, error) {
 		}
 		dir := path.Dir(p)
 		if dir == "templates/layout" || dir == "templates/partials" {
-			if _, err := base.New(p).Parse(string(src)); err != nil {
-				return fmt.Errorf("web: template %s: %w", p, err)
-			}
+			frame = append(frame, file{p, string(src)})
 			return nil
 		}
-		pages = append(pages, p)
+		pages = append(pages, file{p, string(src)})
 		return nil
 	})
 	if err != nil {
@@ -114,20 +133,65 @@ func parseTemplates(cat *i18n.Catalog) (*templates, error) {
 		sort.Strings(missing)
 		return nil, fmt.Errorf("web: templates use unknown message keys: %s", strings.Join(missing, "; "))
 	}
-	t := &templates{pages: map[string]*template.Template{}}
-	for _, p := range pages {
-		src, _ := fs.ReadFile(templateFS, p)
-		clone, err := base.Clone()
+	parse := func(bake func(string) string) (map[string]*template.Template, error) {
+		base := template.New("").Funcs(funcs)
+		for _, f := range frame {
+			if _, err := base.New(f.path).Parse(bake(f.src)); err != nil {
+				return nil, fmt.Errorf("web: template %s: %w", f.path, err)
+			}
+		}
+		set := make(map[string]*template.Template, len(pages))
+		for _, f := range pages {
+			clone, err := base.Clone()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := clone.New(f.path).Parse(bake(f.src)); err != nil {
+				return nil, fmt.Errorf("web: template %s: %w", f.path, err)
+			}
+			name := strings.TrimSuffix(strings.TrimPrefix(f.path, "templates/"), ".html")
+			set[name] = clone
+		}
+		return set, shareAreaBlocks(set)
+	}
+	t := &templates{byLang: map[string]map[string]*template.Template{}}
+	for _, lang := range []string{"fr", "en"} {
+		set, err := parse(func(src string) string { return bakeConstants(src, lang, cat) })
 		if err != nil {
 			return nil, err
 		}
-		if _, err := clone.New(p).Parse(string(src)); err != nil {
-			return nil, fmt.Errorf("web: template %s: %w", p, err)
-		}
-		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
-		t.pages[name] = clone
+		t.byLang[lang] = set
+	}
+	t.pages, err = parse(func(src string) string { return src })
+	if err != nil {
+		return nil, err
 	}
 	return t, nil
+}
+
+// shareAreaBlocks adds the blocks an area's "<area>/shared" page defines (named
+// "<area>-…") to every page of that area, as the portal does for its own pages.
+func shareAreaBlocks(set map[string]*template.Template) error {
+	for sharedName, shared := range set {
+		area, ok := strings.CutSuffix(sharedName, "/shared")
+		if !ok {
+			continue
+		}
+		for name, t := range set {
+			if !strings.HasPrefix(name, area+"/") || name == sharedName {
+				continue
+			}
+			for _, def := range shared.Templates() {
+				if !strings.HasPrefix(def.Name(), area+"-") || def.Tree == nil {
+					continue
+				}
+				if _, err := t.AddParseTree(def.Name(), def.Tree.Copy()); err != nil {
+					return fmt.Errorf("web: block %s in %s: %w", def.Name(), name, err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -135,7 +199,11 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes the page template into a pooled buffer, then writes it with its
 // length; a template error becomes a 500 page, never half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := s.tmpl.pages[name]
+	lang := ""
+	if p, ok := data.(pageLang); ok {
+		lang = p.pageLang()
+	}
+	t, ok := s.tmpl.lookup(name, lang)
 	if !ok {
 		s.Log.Error("unknown template", "name", name)
 		http.Error(w, "template missing", http.StatusInternalServerError)
@@ -168,4 +236,4 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // HasTemplate reports whether a page template exists (tests).
-func (s *Server) HasTemplate(name string) bool { _, ok := s.tmpl.pages[name]; return ok }
+func (s *Server) HasTemplate(name string) bool { _, ok := s.tmpl.lookup(name, "fr"); return ok }

@@ -14,8 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"participe/internal/contrib"
 	"participe/internal/db"
 	"participe/internal/db/dbtest"
+	"participe/internal/notify"
 	"participe/internal/participe"
 	"participe/internal/results"
 )
@@ -58,12 +60,13 @@ func (ts *testServer) postMultipart(path string, fields map[string]string, file 
 }
 
 // TestResultsBackOfficeFlow: a manager writes and publishes the results of a closed
-// initiative; participants and followers are notified by mail jobs; staff of another
-// body can neither see nor change them.
+// initiative; every participant and follower finds a notification in their centre and
+// gets an email (read from a real SMTP server), and so does the follower of a
+// follow-up when it is updated; staff of another body can neither see nor change them.
 func TestResultsBackOfficeFlow(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		ts := newTestServer(t, d)
+		ts, smtp := newMailTestServer(t, d)
 		ts.loadDemo()
 		msss, mcn := ts.bodyID("msss"), ts.bodyID("mcn")
 		slug := "acces-premiere-ligne-idees"
@@ -130,30 +133,54 @@ func TestResultsBackOfficeFlow(t *testing.T) {
 		if res, body := ts.postMultipart(base+"/documents", map[string]string{"doc_title_fr": "Faux"}, "virus.pdf", []byte("<html><script>"), mgr); res.StatusCode != 400 || !strings.Contains(body, "doit être un PDF") {
 			t.Errorf("fake PDF: %d", res.StatusCode)
 		}
-		// Followers and participants are notified on publication, by jobs.
+		// Followers and participants are notified on publication, in the app and by email.
 		follower := ts.createPerson("Suiveuse", false)
 		_, _ = d.Exec(ctx, `INSERT INTO follows (person_id, target_type, target_id, created_at) VALUES (?, 'initiative', ?, ?)`, follower, id, db.T(testNow))
+		fan := ts.sessionFor(follower)
+		participant := ts.createPerson("Participante", false)
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := contrib.Insert(ctx, tx, testNow.Add(-30*24*time.Hour), contrib.New{InitiativeID: id, Tool: "proposals", Kind: "comment", Author: contrib.Author{PersonID: participant}})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		before := len(ts.mails(smtp))
 		if res, _ := ts.postForm(base+"/publier", nil, mgr); res.StatusCode != 303 {
 			t.Fatalf("publish: %d", res.StatusCode)
 		}
-		if n := ts.count(`SELECT COUNT(*) FROM jobs WHERE kind = ?`, results.JobPublished); n != 1 {
-			t.Errorf("publish jobs = %d", n)
+		eventKey := "results_published:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(testNow.Unix(), 10)
+		if n := ts.count(`SELECT COUNT(*) FROM jobs WHERE kind = ? AND unique_key = ?`, notify.JobFanout, notify.JobFanout+":"+eventKey); n != 1 {
+			t.Errorf("publish fan-out jobs = %d", n)
 		}
-		if err := ts.Jobs.RunUntilIdle(ctx); err != nil {
-			t.Fatal(err)
-		}
-		mails := ts.count(`SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND unique_key LIKE ?`, "results.published.mail:"+strconv.FormatInt(id, 10)+":%")
+		sent := ts.mails(smtp)[before:] // runs the jobs: fan-out, then the mails
 		want := ts.count(`SELECT COUNT(*) FROM (`+`SELECT c.author_id AS p FROM contributions c WHERE c.initiative_id = ? AND c.author_id IS NOT NULL
 			UNION SELECT f.person_id FROM follows f WHERE f.target_type = 'initiative' AND f.target_id = ?
-			UNION SELECT v.person_id FROM proposal_votes v JOIN proposals p ON p.id = v.proposal_id WHERE p.initiative_id = ?) x
-			JOIN people pe ON pe.id = x.p WHERE pe.email_verified_at IS NOT NULL AND pe.deleted_at IS NULL`, id, id, id)
-		if mails == 0 || mails != want {
-			t.Errorf("result mails = %d, want %d (participants and followers)", mails, want)
+			UNION SELECT v.person_id FROM proposal_votes v JOIN proposals p ON p.id = v.proposal_id WHERE p.initiative_id = ?
+			UNION SELECT r.person_id FROM survey_responses r JOIN surveys sv ON sv.id = r.survey_id WHERE sv.initiative_id = ? AND r.status = 'submitted') x
+			JOIN people pe ON pe.id = x.p WHERE pe.deleted_at IS NULL`, id, id, id, id)
+		if n := ts.count(`SELECT COUNT(*) FROM notifications WHERE kind = ? AND event_key = ?`, notify.KindResultsPublished, eventKey); n == 0 || n != want {
+			t.Errorf("results notifications = %d, want %d (participants and followers)", n, want)
 		}
-		var to string
-		_ = d.QueryRow(ctx, `SELECT payload FROM jobs WHERE kind = 'mail.send' AND unique_key = ?`, "results.published.mail:"+strconv.FormatInt(id, 10)+":"+strconv.FormatInt(testNow.Unix(), 10)+":"+strconv.FormatInt(follower, 10)).Scan(&to)
-		if !strings.Contains(to, "suiveuse@example.test") || !strings.Contains(to, "/initiatives/"+slug+"/resultats") {
-			t.Errorf("follower mail: %q", to)
+		_, centre := ts.get("/mon-espace/notifications", fan)
+		if !strings.Contains(centre, "Les résultats de") || !strings.Contains(centre, "/initiatives/"+slug+"/resultats") || ts.UnreadCount(ctx, follower) != 1 {
+			t.Errorf("follower's centre (unread %d):\n%s", ts.UnreadCount(ctx, follower), resSnippet(centre))
+		}
+		if n := ts.UnreadCount(ctx, participant); n != 1 {
+			t.Errorf("participant's unread count = %d", n)
+		}
+		for _, who := range []string{"suiveuse@example.test", "participante@example.test"} {
+			var mine []sentMail
+			for _, m := range sent {
+				if strings.Contains(m.To, who) {
+					mine = append(mine, m)
+				}
+			}
+			if len(mine) != 1 || !strings.Contains(mine[0].Subject, "résultats publiés") || !strings.Contains(mine[0].Body, "http://participe.test/initiatives/"+slug+"/resultats") {
+				t.Errorf("%s's mails: %+v", who, mine)
+			}
+		}
+		if len(sent) != want {
+			t.Errorf("%d result mails, want %d (participants and followers, each once)", len(sent), want)
 		}
 		res, body := ts.get("/initiatives/" + slug + "/resultats")
 		if res.StatusCode != 200 || !strings.Contains(body, "<strong>Trois thèmes</strong>") || !strings.Contains(body, "Guichet d’accès unique") || !strings.Contains(body, "Rapport final") {
@@ -167,21 +194,27 @@ func TestResultsBackOfficeFlow(t *testing.T) {
 		// A follow-up update notifies the follow-up's followers.
 		var fu int64
 		_ = d.QueryRow(ctx, `SELECT id FROM follow_ups WHERE initiative_id = ?`, id).Scan(&fu)
-		fan := ts.sessionFor(follower)
 		if res, _ := ts.postForm("/suites/"+strconv.FormatInt(fu, 10)+"/suivre", url.Values{"suivre": {"1"}}, fan); res.StatusCode != 303 {
 			t.Errorf("follow: %d", res.StatusCode)
 		}
 		if res, _ := ts.postForm("/admin/suites/"+strconv.FormatInt(fu, 10)+"/mises-a-jour", url.Values{"status": {"in_progress"}, "progress": {"40"}, "text_fr": {"Appel d’offres lancé."}}, other); res.StatusCode != 403 {
 			t.Errorf("MCN updates MSSS follow-up: %d", res.StatusCode)
 		}
+		before = len(ts.mails(smtp))
 		if res, _ := ts.postForm("/admin/suites/"+strconv.FormatInt(fu, 10)+"/mises-a-jour", url.Values{"status": {"in_progress"}, "progress": {"40"}, "text_fr": {"Appel d’offres lancé."}}, mgr); res.StatusCode != 303 {
 			t.Errorf("update: %d", res.StatusCode)
 		}
-		if err := ts.Jobs.RunUntilIdle(ctx); err != nil {
-			t.Fatal(err)
+		sent = ts.mails(smtp)[before:]
+		if len(sent) != 1 || !strings.Contains(sent[0].To, "suiveuse@example.test") || !strings.Contains(sent[0].Subject, "Guichet d’accès unique") ||
+			!strings.Contains(sent[0].Body, "http://participe.test/suites/"+strconv.FormatInt(fu, 10)) {
+			t.Errorf("follow-up mails: %+v", sent)
 		}
-		if n := ts.count(`SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND unique_key LIKE 'results.followup.mail:%'`); n != 1 {
-			t.Errorf("follow-up mails = %d, want 1", n)
+		if n := ts.count(`SELECT COUNT(*) FROM notifications WHERE kind = ?`, notify.KindFollowUpUpdate); n != 1 {
+			t.Errorf("follow-up notifications = %d, want 1 (the follower)", n)
+		}
+		_, centre = ts.get("/mon-espace/notifications", fan)
+		if !strings.Contains(centre, "Nouvelle mise à jour de la suite prévue") || !strings.Contains(centre, "/suites/"+strconv.FormatInt(fu, 10)) || ts.UnreadCount(ctx, follower) != 2 {
+			t.Errorf("follower's centre after the update (unread %d)", ts.UnreadCount(ctx, follower))
 		}
 		if res, body := ts.get("/suites/" + strconv.FormatInt(fu, 10)); res.StatusCode != 200 || !strings.Contains(body, "Appel d’offres lancé.") {
 			t.Errorf("follow-up page: %d", res.StatusCode)
@@ -474,38 +507,87 @@ func TestResultsBadInput(t *testing.T) {
 	})
 }
 
-// TestSatisfactionQuestionnaire: offered once an initiative closes, answered once per
-// person through the survey tool, counted in the dashboards.
+// TestSatisfactionQuestionnaire: one questionnaire page, the survey tool's, offered
+// once an initiative closes (the results area's old address redirects to it for good),
+// answered once per person, its results public, counted in the dashboards.
 func TestSatisfactionQuestionnaire(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ts := newTestServer(t, d)
 		ts.loadDemo()
+		ctx := context.Background()
 		if _, body := ts.get("/initiatives/dialogue-gouvernement-du-futur/tableau-de-bord"); !strings.Contains(body, "sur 5") {
 			t.Error("the dialogue's dashboard shows no satisfaction score")
 		}
-		path := "/initiatives/acces-premiere-ligne-idees/satisfaction"
-		if res, body := ts.get(path); res.StatusCode != 200 || !strings.Contains(body, "Connectez-vous") {
-			t.Errorf("visitor: %d", res.StatusCode)
+		const slug = "acces-premiere-ligne-idees"
+		var iniID int64
+		if err := d.QueryRow(ctx, `SELECT id FROM initiatives WHERE slug = ?`, slug).Scan(&iniID); err != nil {
+			t.Fatal(err)
 		}
-		if res, _ := ts.get("/initiatives/reussite-educative-idees/satisfaction"); res.StatusCode != 404 {
-			t.Errorf("open initiative: %d", res.StatusCode)
+		if _, err := ts.newResultsService().EnsureSatisfactionSurvey(ctx, iniID); err != nil {
+			t.Fatal(err)
 		}
-		me := ts.sessionFor(ts.createPerson("Satisfaite", false))
-		if res, body := ts.postForm(path, url.Values{"overall": {"9"}, "comment": {"Très bien"}}, me); res.StatusCode != 400 || !strings.Contains(body, "Très bien") {
-			t.Errorf("bad score: %d", res.StatusCode)
+		page := "/initiatives/" + slug + "/questionnaires/satisfaction"
+		if got := results.SatisfactionPath(slug); got != page {
+			t.Fatalf("SatisfactionPath = %s", got)
 		}
-		if res, _ := ts.postForm(path, url.Values{"overall": {"4"}, "again": {"yes"}, "comment": {"Clair et utile."}}, me); res.StatusCode != 303 {
+		// The old address is a permanent redirect, in both languages; a post goes there too.
+		for old, want := range map[string]string{"/initiatives/" + slug + "/satisfaction": page, "/en/initiatives/" + slug + "/satisfaction": "/en" + page} {
+			if res, _ := ts.get(old); res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != want {
+				t.Errorf("GET %s: %d → %q, want 301 → %s", old, res.StatusCode, res.Header.Get("Location"), want)
+			}
+		}
+		if res, _ := ts.postForm("/initiatives/"+slug+"/satisfaction", url.Values{"overall": {"4"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page {
+			t.Errorf("POST old address: %d → %q", res.StatusCode, res.Header.Get("Location"))
+		}
+		// The results page offers it, linking to the one page.
+		if _, err := d.Exec(ctx, `INSERT INTO initiative_results (initiative_id, summary_fr, summary_en, published_at) VALUES (?, 'Synthèse.', '', ?)
+			ON CONFLICT (initiative_id) DO UPDATE SET summary_fr = excluded.summary_fr, published_at = excluded.published_at`, iniID, db.T(testNow)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, `UPDATE initiatives SET results_published_at = ? WHERE id = ?`, db.T(testNow), iniID); err != nil {
+			t.Fatal(err)
+		}
+		if res, body := ts.get("/initiatives/" + slug + "/resultats"); res.StatusCode != 200 || !strings.Contains(body, `href="`+page+`"`) || strings.Contains(body, "/"+slug+"/satisfaction\"") {
+			t.Errorf("results page: %d, offer linking to %s missing", res.StatusCode, page)
+		}
+		if _, body := ts.get("/en/initiatives/" + slug + "/resultats"); !strings.Contains(body, `href="/en`+page+`"`) {
+			t.Errorf("English results page: offer linking to /en%s missing", page)
+		}
+		// A visitor is asked to sign in; a participant answers on one page, once.
+		if res, body := ts.get(page); res.StatusCode != 200 || !strings.Contains(body, "Connectez-vous pour répondre") {
+			t.Errorf("visitor: %d %s", res.StatusCode, resSnippet(body))
+		}
+		satisfied := ts.createPerson("Satisfaite", false)
+		me := ts.sessionFor(satisfied)
+		res, body := ts.get(page+"/repondre", me)
+		i := strings.Index(body, `name="idem" value="`)
+		if res.StatusCode != 200 || i < 0 {
+			t.Fatalf("one-page form: %d %s", res.StatusCode, resSnippet(body))
+		}
+		idem := body[i+19 : i+19+24]
+		if res, _ := ts.postForm(page+"/envoyer", url.Values{"complete": {"1"}, "idem": {idem}, "q.overall": {"4"}, "q.again": {"yes"}, "q.comment": {"Clair et utile."}}, me); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("answer: %d", res.StatusCode)
 		}
-		if res, _ := ts.postForm(path, url.Values{"overall": {"1"}}, me); res.StatusCode != 409 {
-			t.Errorf("second answer: %d", res.StatusCode)
-		}
 		if n := ts.count(`SELECT COUNT(*) FROM survey_counts sc JOIN surveys s ON s.id = sc.survey_id JOIN initiatives i ON i.id = s.initiative_id
-			WHERE i.slug = 'acces-premiere-ligne-idees' AND s.purpose = 'satisfaction' AND sc.question_key = 'overall' AND sc.option_key = '4'`); n == 0 {
+			WHERE i.slug = ? AND s.purpose = 'satisfaction' AND sc.question_key = 'overall' AND sc.option_key = '4'`, slug); n == 0 {
 			t.Error("the answer is not counted by the survey tool")
 		}
-		if _, body := ts.get("/initiatives/acces-premiere-ligne-idees/tableau-de-bord"); !strings.Contains(body, "4 sur 5") {
+		st, err := ts.newResultsService().Satisfaction(ctx, &participe.Actor{PersonID: satisfied}, slug)
+		if err != nil || !st.Answered || !st.Open || st.SurveyID == 0 {
+			t.Errorf("satisfaction state after answering: %+v %v", st, err)
+		}
+		if _, body := ts.get("/initiatives/"+slug+"/resultats", me); strings.Contains(body, `href="`+page+`"`) {
+			t.Error("the questionnaire is still offered to a person who answered it")
+		}
+		if _, body := ts.get("/initiatives/" + slug + "/tableau-de-bord"); !strings.Contains(body, "4 sur 5") {
 			t.Error("the initiative's dashboard does not show the score")
+		}
+		if res, _ := ts.get(page + "/resultats"); res.StatusCode != 200 {
+			t.Errorf("public results of the questionnaire: %d", res.StatusCode)
+		}
+		// Not offered while the initiative is open.
+		if _, err := ts.newResultsService().Satisfaction(ctx, nil, "reussite-educative-idees"); !participe.IsCode(err, participe.ENOTFOUND) {
+			t.Errorf("open initiative: %v", err)
 		}
 	})
 }

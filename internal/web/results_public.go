@@ -106,7 +106,7 @@ func (h *resultsHandlers) initiativeResults(w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	if st, err := h.svc.Satisfaction(ctx, ActorFrom(ctx), ini.Slug); err == nil {
-		p.Satisfaction = st.Open && !st.Answered
+		p.Satisfaction = st.Open && !st.Answered && st.SurveyID != 0
 	}
 	h.s.render(w, r, http.StatusOK, "results/initiative", &p)
 	return nil

@@ -2,13 +2,18 @@ package web
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"participe/internal/config"
 	"participe/internal/db"
 	"participe/internal/db/dbtest"
+	"participe/internal/participe"
 )
 
 // TestResultsPages fetches every public page of the results area on the demo data, in
@@ -67,6 +72,27 @@ func TestResultsPages(t *testing.T) {
 func resSnippet(s string) string {
 	if len(s) > 800 {
 		return s[:800]
+	}
+	return s
+}
+
+// TestResultsReminderDelaySetting: --reminder-before reaches the results service.
+func TestResultsReminderDelaySetting(t *testing.T) {
+	ts := newResultsConfigServer(t, func(c *config.Config) { c.ReminderBefore = 72 * time.Hour })
+	if got := ts.newResultsService().ReminderBefore; got != 72*time.Hour {
+		t.Errorf("reminder delay = %v, want 72h", got)
+	}
+}
+
+// newResultsConfigServer is a test server on SQLite with its configuration changed.
+func newResultsConfigServer(t *testing.T, mutate func(*config.Config)) *Server {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Env = "development"
+	mutate(&cfg)
+	s, err := New(Deps{Cfg: cfg, DB: dbtest.SQLite(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: participe.NewFixedClock(testNow)})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return s
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"participe/internal/catalog"
 	"participe/internal/db"
 	"participe/internal/events"
 	"participe/internal/ops"
@@ -23,9 +22,10 @@ func (s *Server) routesOps(mux *http.ServeMux) {
 		br := events.NewBridge(s.DB.DSN, s.DB.SQL(), s.Events, s.Log)
 		s.OnShutdown(br.Stop)
 	}
-	// Cache invalidation from other servers: "invalidate:catalog" drops this server's
-	// copy of themes, bodies and home counts at once (instead of after their TTL).
-	s.OnShutdown(s.Events.OnInvalidate("catalog", catalog.Invalidate))
+	// Cache invalidation between servers: a catalog write here is announced on
+	// "invalidate:catalog"; one announced by any server drops this server's lookups and
+	// cached pages at once (instead of after their TTL). See ops_invalidate.go.
+	s.shareCatalogInvalidation()
 
 	live := newLiveStreams(s)
 	s.page(mux, "GET /evenements", live.stream)

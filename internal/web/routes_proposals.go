@@ -24,11 +24,11 @@ func (s *Server) routesProposals(mux *http.ServeMux) {
 		AdminPath: "/admin/initiatives/{id}/propositions", PublicPath: "/initiatives/{slug}/propositions"})
 
 	// Public pages and participation.
-	s.page(mux, "GET /initiatives/{slug}/propositions", h.list)
+	s.page(mux, "GET /initiatives/{slug}/propositions", h.cached(h.list))
 	s.page(mux, "GET /initiatives/{slug}/propositions/nouvelle", h.newForm)
 	s.page(mux, "POST /initiatives/{slug}/propositions", h.submit)
-	s.page(mux, "GET /initiatives/{slug}/propositions/{id}", h.show)
-	s.page(mux, "GET /initiatives/{slug}/propositions/{id}/commentaires", h.moreComments)
+	s.page(mux, "GET /initiatives/{slug}/propositions/{id}", h.cached(h.show))
+	s.page(mux, "GET /initiatives/{slug}/propositions/{id}/commentaires", h.cached(h.moreComments))
 	s.page(mux, "POST /initiatives/{slug}/propositions/{id}/vote", h.vote)
 	s.page(mux, "POST /initiatives/{slug}/propositions/{id}/arguments", h.argument)
 	s.page(mux, "POST /initiatives/{slug}/propositions/{id}/arguments/{aid}/utile", h.useful)

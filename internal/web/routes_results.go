@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"os"
 	"time"
 
 	"participe/internal/catalog"
@@ -25,12 +24,9 @@ func (s *Server) newResultsService() *results.Service {
 	svc := results.New(s.DB, s.Clock, s.Jobs)
 	svc.T = s.Cat.T
 	svc.BaseURL = s.Cfg.BaseURL
-	// Until the lead adds a setting to internal/config, the reminder delay can be set
-	// with PARTICIPE_REMINDER_BEFORE (a Go duration such as "48h").
-	if v := os.Getenv("PARTICIPE_REMINDER_BEFORE"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil && d > 0 {
-			svc.ReminderBefore = d
-		}
+	// --reminder-before / PARTICIPE_REMINDER_BEFORE (internal/config, default 48h).
+	if s.Cfg.ReminderBefore > 0 {
+		svc.ReminderBefore = s.Cfg.ReminderBefore
 	}
 	return svc
 }
@@ -68,8 +64,9 @@ func (s *Server) routesResults(mux *http.ServeMux) {
 	s.page(mux, "GET /donnees-ouvertes", h.openData)
 	mux.Handle("GET /donnees-ouvertes/catalogue.json", s.handle(h.dcat))
 	mux.Handle("GET /donnees-ouvertes/{slug}/{file}", s.handle(h.export))
-	s.page(mux, "GET /initiatives/{slug}/satisfaction", h.satisfactionForm)
-	s.page(mux, "POST /initiatives/{slug}/satisfaction", h.satisfactionPost)
+	// The satisfaction questionnaire is the survey tool's page; the old address redirects.
+	s.page(mux, "GET /initiatives/{slug}/satisfaction", h.satisfactionMoved)
+	s.page(mux, "POST /initiatives/{slug}/satisfaction", h.satisfactionMoved)
 	s.page(mux, "GET /mon-espace/contributions", h.mine)
 	s.page(mux, "GET /suggestions", h.suggestForm)
 	s.page(mux, "POST /suggestions", h.suggestPost)

@@ -24,8 +24,20 @@ const (
 
 // dbStore keeps sessions in the database on both engines, so any app server can serve
 // any request (scale-out) and a restart signs nobody out.
+//
+// The idle timeout is enforced here rather than by scs: scs with IdleTimeout re-commits
+// the whole session row on every request, a durable write through the single writer
+// for every signed-in page view. Instead the row's expiry is min(absolute deadline,
+// last commit + idle), checked on every read, and keepSessionAlive moves it forward with
+// a one-column UPDATE only when it would move by more than refreshStep (see
+// pipeline_session.go). The session therefore ends between idle-refreshStep and idle
+// after the last request.
 type dbStore struct {
-	db *db.DB
+	db   *db.DB
+	idle time.Duration
+	// now is the store's clock: real time in production (scs's lifetime deadline is
+	// real time too), replaced by tests that check the idle timeout.
+	now func() time.Time
 }
 
 func (s *dbStore) Find(token string) ([]byte, bool, error) {
@@ -34,12 +46,16 @@ func (s *dbStore) Find(token string) ([]byte, bool, error) {
 
 func (s *dbStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := s.db.QueryRow(ctx, `SELECT data FROM sessions WHERE token = ? AND expiry > ?`, token, time.Now().Unix()).Scan(&data)
+	var expiry int64
+	err := s.db.QueryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = ? AND expiry > ?`, token, s.now().Unix()).Scan(&data, &expiry)
 	if db.IsNoRows(err) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, err
+	}
+	if m := sessionMetaFrom(ctx); m != nil {
+		m.token, m.expiry = token, expiry
 	}
 	return data, true, nil
 }
@@ -48,16 +64,38 @@ func (s *dbStore) Commit(token string, b []byte, expiry time.Time) error {
 	return s.CommitCtx(context.Background(), token, b, expiry)
 }
 
+// CommitCtx saves the session; expiry is scs's absolute deadline (scs runs without an
+// idle timeout), capped here by the idle timeout.
 func (s *dbStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	exp := s.expiryFor(expiry)
 	_, err := s.db.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
-		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, b, expiry.Unix())
+		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, b, exp)
+	if err == nil {
+		if m := sessionMetaFrom(ctx); m != nil && m.token == token {
+			m.expiry = exp
+		}
+	}
 	return err
+}
+
+// expiryFor is the row's expiry for a session with this absolute deadline, now.
+func (s *dbStore) expiryFor(deadline time.Time) int64 {
+	exp := deadline.Unix()
+	if s.idle > 0 {
+		if ie := s.now().Add(s.idle).Unix(); ie < exp {
+			exp = ie
+		}
+	}
+	return exp
 }
 
 func (s *dbStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
 
 func (s *dbStore) DeleteCtx(ctx context.Context, token string) error {
 	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE token = ?`, token)
+	if m := sessionMetaFrom(ctx); m != nil && m.token == token {
+		m.token = ""
+	}
 	return err
 }
 
@@ -69,9 +107,13 @@ func DeleteExpiredSessions(ctx context.Context, d *db.DB, now time.Time) error {
 
 func newSessionManager(cfg config.Config, d *db.DB) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = &dbStore{db: d}
+	sm.Store = &dbStore{db: d, idle: cfg.SessionIdle, now: time.Now}
+	sm.Codec = SessionCodec{}
 	sm.Lifetime = cfg.SessionLifetime
-	sm.IdleTimeout = cfg.SessionIdle
+	// No scs idle timeout: the store enforces it (see dbStore), without a write per
+	// request. The cookie lives until the absolute deadline; the server-side row is
+	// what signs an idle person out.
+	sm.IdleTimeout = 0
 	sm.Cookie.Name = "participe_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -112,7 +154,6 @@ func (s *Server) loadActor(next http.Handler) http.Handler {
 			return
 		}
 		a.SecondFactor = s.Sessions.GetBool(r.Context(), SessionSecondFactor)
-		s.touchSession(r, id)
 		next.ServeHTTP(w, r.WithContext(WithActor(r.Context(), a)))
 	})
 }
@@ -147,21 +188,4 @@ func (s *Server) popFlash(r *http.Request) *Flash {
 		}
 	}
 	return nil
-}
-
-const sessionTouched = "touched_at"
-
-// touchSession keeps "last seen" of the person's session list current, at most once a
-// minute per session so signed-in browsing does not add a write per request.
-func (s *Server) touchSession(r *http.Request, personID int64) {
-	ctx := r.Context()
-	now := s.Clock.Now().Unix()
-	if now-s.Sessions.GetInt64(ctx, sessionTouched) < 60 {
-		return
-	}
-	s.Sessions.Put(ctx, sessionTouched, now)
-	acc := account.New(s.DB, s.Clock, s.Jobs, s.Cat, s.Limiter, s.Cfg.BaseURL)
-	if err := acc.TouchSession(ctx, personID, s.Sessions.Token(ctx)); err != nil {
-		s.Log.Warn("session last-seen not updated", "err", err)
-	}
 }

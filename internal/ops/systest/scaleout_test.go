@@ -100,7 +100,8 @@ func waitLine(t *testing.T, r *bufio.Reader, want string) string {
 // made on A works on B; a rate limit counts attempts made on A and B together; jobs
 // enqueued through A and B run exactly once across the two workers; a live event
 // reaches SSE clients on both servers (LISTEN/NOTIFY); a cache invalidation published
-// once refreshes B's cached catalog at once.
+// once refreshes B's cached catalog at once; a back-office save on A refreshes the
+// public page B serves from its page cache at once.
 func TestScaleOutOnPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("system test: builds and runs the binary")
@@ -265,6 +266,10 @@ func TestScaleOutOnPostgres(t *testing.T) {
 		if !cached {
 			t.Log("note: B did not cache the bodies list, the invalidation was not needed")
 		}
+	})
+
+	t.Run("catalog write on A refreshes B's cached page at once", func(t *testing.T) {
+		testCatalogWriteOnAReachesB(t, ctx, d, a, b, hash, password)
 	})
 
 	for _, p := range []*Proc{a, b, w1, w2} {

@@ -46,6 +46,7 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	f.n = notify.New(d, f.clock, f.q, cat, "https://participe.test")
 	f.n.Register(f.q)
 	f.svc = New(d, f.clock, f.n, nil, t.TempDir())
+	f.svc.SetRateLimit("proposal", 1000) // fixtures propose many times as one person
 	err = d.Write(ctx, func(tx *db.Tx) error {
 		var err error
 		f.bodyID, err = tx.InsertID(ctx, `INSERT INTO bodies (slug, name_fr) VALUES ('ministere-a', 'Ministère A') RETURNING id`)

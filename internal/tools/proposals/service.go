@@ -26,6 +26,9 @@ type Service struct {
 	// queries, when set, counts read queries (tests bound the queries per page).
 	queries *atomic.Int64
 	stmts   sync.Map // query text -> *sql.Stmt
+	cache   initiativeCache
+	// limits overrides rate limits by kind (SetRateLimit).
+	limits map[string]int
 }
 
 // New returns the service. events may be nil (no live updates).
@@ -137,19 +140,20 @@ func (s *Service) themes(ctx context.Context, i *Initiative) error {
 	return rows.Err()
 }
 
-// PublicInitiative loads a public initiative that uses the tool, by slug.
+// PublicInitiative returns a public initiative that uses the tool, by slug, from the
+// service's short-lived copy (cache.go). The result is shared: read only.
 func (s *Service) PublicInitiative(ctx context.Context, slug string) (*Initiative, error) {
 	if slug == "" || len(slug) > 200 {
 		return nil, participe.Errorf(participe.ENOTFOUND, "initiative not found")
 	}
-	i, err := scanInitiative(s.queryRow(ctx, initiativeSelect+`WHERE i.slug = ?`, slug))
+	i, err := s.cachedInitiative(ctx, slug, 0)
 	if err != nil {
 		return nil, err
 	}
 	if !i.Public(s.clock.Now()) || !i.ToolOn {
 		return nil, participe.Errorf(participe.ENOTFOUND, "initiative not found")
 	}
-	return i, s.themes(ctx, i)
+	return i, nil
 }
 
 // initiativeByID loads any initiative by id (callers check scope).
@@ -195,15 +199,21 @@ type ListPage struct {
 	Total      int
 }
 
-// List returns a page of the initiative's published proposals. Queries: initiative,
-// themes, count (skipped when unfiltered: the maintained counter), rows, viewer's votes.
+// List returns a page of the initiative's published proposals. Queries: the count
+// (skipped when unfiltered: the maintained counter), the rows, and the viewer's votes;
+// the initiative comes from the service's copy.
+//
+// The rows are read in two steps in one statement: the inner SELECT finds the page's
+// ids from the index (initiative_id, status, <sort>, id) alone — for page 50 it skips
+// 980 index entries, not 980 proposals with their contribution, author and
+// organisation rows — and the outer one reads the 20 rows it found.
 func (s *Service) List(ctx context.Context, slug string, lq ListQuery, viewer int64) (*ListPage, error) {
 	i, err := s.PublicInitiative(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
 	lp := &ListPage{Initiative: i, Query: lq}
-	where := ` WHERE p.initiative_id = ? AND c.status = ?`
+	where := ` WHERE p.initiative_id = ? AND p.status = ?`
 	args := []any{i.ID, contrib.StatusPublished}
 	if lq.ThemeID > 0 {
 		where += ` AND p.theme_id = ?`
@@ -219,10 +229,14 @@ func (s *Service) List(ctx context.Context, slug string, lq ListQuery, viewer in
 		err = s.queryRow(ctx, `SELECT COALESCE(SUM(n_published), 0) FROM contribution_stats
 			WHERE initiative_id = ? AND tool = ? AND kind = ?`, i.ID, Tool, KindProposal).Scan(&lp.Total)
 	} else {
-		err = s.queryRow(ctx, `SELECT COUNT(*) FROM proposals p JOIN contributions c ON c.id = p.id`+where, args...).Scan(&lp.Total)
+		err = s.queryRow(ctx, `SELECT COUNT(*) FROM proposals p`+where, args...).Scan(&lp.Total)
 	}
 	if err != nil {
 		return nil, err
+	}
+	offset := (lq.Page - 1) * PerPage
+	if offset > 0 && offset >= lp.Total {
+		return lp, nil // past the end: no rows to look for
 	}
 	var order string
 	var orderArgs []any
@@ -241,18 +255,24 @@ func (s *Service) List(ctx context.Context, slug string, lq ListQuery, viewer in
 	case SortRising:
 		// The most popular rise: support per (age in hours + 2)², as idea boards do.
 		now := s.clock.Now().Unix()
-		order = `(p.votes_for - p.votes_against) * 1.0 / (((? - c.created_at) / 3600.0 + 2) * ((? - c.created_at) / 3600.0 + 2)) DESC, p.id DESC`
+		order = `(p.votes_for - p.votes_against) * 1.0 / (((? - p.created_at) / 3600.0 + 2) * ((? - p.created_at) / 3600.0 + 2)) DESC, p.id DESC`
 		orderArgs = append(orderArgs, now, now)
 	default:
 		order = `p.votes_for DESC, p.id DESC`
 	}
-	offset := (lq.Page - 1) * PerPage
-	rows, err := s.query(ctx, `SELECT `+proposalColumns+`, substr(p.body, 1, 280)`+proposalFrom+where+
-		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(append(args, orderArgs...), PerPage, offset)...)
+	q := `SELECT ` + proposalColumns + `, substr(p.body, 1, 280)
+		FROM (SELECT p.id FROM proposals p` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?) k
+		JOIN proposals p ON p.id = k.id JOIN contributions c ON c.id = p.id LEFT JOIN people pe ON pe.id = c.author_id
+		LEFT JOIN organisations o ON o.id = c.organisation_id
+		ORDER BY ` + order
+	qargs := make([]any, 0, len(args)+2*len(orderArgs)+2)
+	qargs = append(append(append(append(qargs, args...), orderArgs...), PerPage, offset), orderArgs...)
+	rows, err := s.query(ctx, q, qargs...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	lp.Proposals = make([]Proposal, 0, PerPage)
 	for rows.Next() {
 		var p Proposal
 		if err := scanProposal(rows, &p, &p.Excerpt); err != nil {
@@ -294,10 +314,13 @@ func (s *Service) List(ctx context.Context, slug string, lq ListQuery, viewer in
 
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
+// excerptMarks strips Markdown marks from excerpts (built once: a Replacer builds its
+// lookup tables on first use, which cost more than the replacing itself).
+var excerptMarks = strings.NewReplacer("**", "", "__", "", "#", "", "`", "", "> ", "", "\n- ", " ", "\n", " ")
+
 // excerpt turns the start of a Markdown text into a plain one-paragraph excerpt.
 func excerpt(md string, n int) string {
-	r := strings.NewReplacer("**", "", "__", "", "#", "", "`", "", "> ", "", "\n- ", " ", "\n", " ")
-	s := strings.Join(strings.Fields(r.Replace(md)), " ")
+	s := strings.Join(strings.Fields(excerptMarks.Replace(md)), " ")
 	runes := []rune(s)
 	if len(runes) > n {
 		cut := string(runes[:n])

@@ -34,7 +34,7 @@ func TestLargeResultsTiming(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []Filter{{}, {Channel: ChannelPaper}, {Region: "06", AgeGroup: "25-34"}, {Question: "q1_1", Option: "a"}, {Question: "q1_3", Option: "b", Channel: ChannelWeb}} {
+	for _, f := range []Filter{{}, {Channel: ChannelPaper}, {Region: "06", AgeGroup: "25-34"}, {Region: "06"}, {AgeGroup: "65+"}, {Channel: ChannelPhone, Region: "11"}, {Question: "q1_1", Option: "a"}, {Question: "q1_3", Option: "b", Channel: ChannelWeb}} {
 		if f.Question != "" {
 			// Cross-tab: the first request starts the background computation; wait for it,
 			// then time the page as the next visitors get it (incremental).

@@ -50,6 +50,20 @@ const surveyCols = `s.id, s.initiative_id, s.purpose, s.title_fr, s.title_en, s.
 type scanner interface{ Scan(...any) error }
 
 func scanSurvey(row scanner) (*Survey, error) {
+	s, def, err := scanSurveyRow(row)
+	if err != nil {
+		return nil, err
+	}
+	sections, err := parseDefinition(s.ID, s.Version, def)
+	if err != nil {
+		return nil, err
+	}
+	s.Sections = sections
+	return s, nil
+}
+
+// scanSurveyRow reads a row of surveyCols (or publicCols, whose definition is ”).
+func scanSurveyRow(row scanner) (*Survey, string, error) {
 	var s Survey
 	var def string
 	var pub, created, updated, starts, ends db.Time
@@ -57,15 +71,27 @@ func scanSurvey(row scanner) (*Survey, error) {
 		&def, &s.Version, &s.Status, &s.Access, &s.Receipt, &s.ResultsPublic, &s.ResponsesCount,
 		&pub, &created, &updated, &s.BodyID, &s.Slug, &s.InitiativeTitle, &s.InitiativeTitleE, &s.InitiativeState, &starts, &ends)
 	if err != nil {
-		return nil, db.NotFound(err, "survey not found")
+		return nil, "", db.NotFound(err, "survey not found")
 	}
 	s.PublishedAt, s.CreatedAt, s.UpdatedAt, s.StartsAt, s.EndsAt = pub.Time, created.Time, updated.Time, starts.Time, ends.Time
-	sections, err := parseDefinition(s.ID, s.Version, def)
-	if err != nil {
-		return nil, err
-	}
-	s.Sections = sections
-	return &s, nil
+	return &s, def, nil
+}
+
+// publicCols is surveyCols without the definition: public pages (every submitted
+// response) read the survey row without copying its definition (tens of kilobytes for
+// the seed 000 workbook: reading and comparing it was half of a response's handler CPU)
+// and take the parsed sections from versionDefs.
+var publicCols = strings.Replace(surveyCols, "s.definition", "''", 1)
+
+// versionDefs keeps parsed definitions by (database, survey id, version). Every change of
+// a definition goes through editSurvey, which bumps the version in the same UPDATE
+// (guarded by the version read), so a (database, id, version) names one definition.
+var versionDefs sync.Map // defKey -> []Section
+
+type defKey struct {
+	dsn     string
+	id      int64
+	version int
 }
 
 // defCache keeps parsed definitions by survey id and version: decoding the JSON was a
@@ -110,17 +136,39 @@ func (s *Service) ByID(ctx context.Context, id int64) (*Survey, error) {
 
 // CountResponses sets sv.ResponsesCount (submitted responses, every channel).
 func (s *Service) CountResponses(ctx context.Context, sv *Survey) error {
-	return s.db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM survey_counts WHERE survey_id = ? AND question_key = '_total'`, sv.ID).Scan(&sv.ResponsesCount)
+	return s.db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM survey_totals WHERE survey_id = ? AND question_key = '_total'`, sv.ID).Scan(&sv.ResponsesCount)
 }
 
 // Public loads the published survey of a public initiative by slug.
 func (s *Service) Public(ctx context.Context, slug, purpose string) (*Survey, error) {
-	sv, err := scanSurvey(s.db.QueryRow(ctx, `SELECT `+surveyCols+` FROM surveys s JOIN initiatives i ON i.id = s.initiative_id
+	sv, _, err := scanSurveyRow(s.db.QueryRow(ctx, `SELECT `+publicCols+` FROM surveys s JOIN initiatives i ON i.id = s.initiative_id
 		WHERE i.slug = ? AND s.purpose = ? AND s.status = ? AND i.state IN ('published','scheduled','closed','archived')`, slug, purpose, StatusPublished))
 	if err != nil {
 		return nil, err
 	}
+	k := defKey{s.db.DSN, sv.ID, sv.Version}
+	if secs, ok := versionDefs.Load(k); ok {
+		sv.Sections = secs.([]Section)
+		return sv, nil
+	}
+	var def string
+	if err := s.db.QueryRow(ctx, `SELECT definition FROM surveys WHERE id = ? AND version = ?`, sv.ID, sv.Version).Scan(&def); err != nil {
+		// Edited between the two reads: read it all again.
+		return s.publicFull(ctx, slug, purpose, err)
+	}
+	if sv.Sections, err = parseDefinition(sv.ID, sv.Version, def); err != nil {
+		return nil, err
+	}
+	versionDefs.Store(k, sv.Sections)
 	return sv, nil
+}
+
+func (s *Service) publicFull(ctx context.Context, slug, purpose string, cause error) (*Survey, error) {
+	if !db.IsNoRows(cause) {
+		return nil, cause
+	}
+	return scanSurvey(s.db.QueryRow(ctx, `SELECT `+surveyCols+` FROM surveys s JOIN initiatives i ON i.id = s.initiative_id
+		WHERE i.slug = ? AND s.purpose = ? AND s.status = ? AND i.state IN ('published','scheduled','closed','archived')`, slug, purpose, StatusPublished))
 }
 
 // InitiativeRef is the little the builder needs of an initiative.

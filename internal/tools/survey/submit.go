@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -30,6 +31,11 @@ const countShards = 8
 const countsJSONSQL = `INSERT INTO survey_counts (survey_id, question_key, option_key, channel, region_code, age_group, shard, n)
 	SELECT ?1, value ->> 0, value ->> 1, ?2, ?3, ?4, ?5, ?6 FROM json_each(?7) WHERE true
 	ON CONFLICT (survey_id, question_key, option_key, channel, region_code, age_group, shard) DO UPDATE SET n = survey_counts.n + excluded.n`
+
+// textsJSONSQL inserts a response's open answers, given as one JSON array
+// [[question, body, folded], …] (SQLite): one constant statement whatever their number.
+const textsJSONSQL = `INSERT INTO survey_texts (response_id, survey_id, question_key, body, folded, channel, created_at)
+	SELECT ?1, ?2, value ->> 0, value ->> 1, value ->> 2, ?3, ?4 FROM json_each(?5)`
 
 // writePlan is the prepared SQL of one response's aggregate and open-answer changes.
 type writePlan struct {
@@ -88,8 +94,13 @@ func planRecord(engine db.Engine, sv *Survey, r *Response, sign int) *writePlan 
 		return p
 	}
 	var b strings.Builder
+	var texts [][3]string
 	add := func(key, body string) {
 		if body == "" {
+			return
+		}
+		if engine == db.SQLite {
+			texts = append(texts, [3]string{key, body, Fold(body)})
 			return
 		}
 		if len(p.textArgs) > 0 {
@@ -111,7 +122,13 @@ func planRecord(engine db.Engine, sv *Survey, r *Response, sign int) *writePlan 
 			add(q.Key+"/other", ans.Other)
 		}
 	}
-	if len(p.textArgs) > 0 {
+	if len(texts) > 0 {
+		js, _ := json.Marshal(texts)
+		p.textSQL = textsJSONSQL
+		p.textArgs = []any{int64(0), sv.ID, r.Channel, db.T(r.SubmittedAt), string(js)}
+		p.textIDs = []int{0}
+	}
+	if len(p.textArgs) > 0 && p.textSQL == "" {
 		p.textSQL = `INSERT INTO survey_texts (response_id, survey_id, question_key, body, folded, channel, created_at) VALUES ` + b.String()
 	}
 	return p
@@ -162,6 +179,11 @@ const insertSubmittedSQL = `INSERT INTO survey_responses (survey_id, person_id, 
 	resume_token = NULL
 	WHERE survey_responses.status = 'draft'
 	RETURNING id, reference`
+
+// insertAnonymousSQL is insertSubmittedSQL for a response without a person (SQLite).
+const insertAnonymousSQL = `INSERT INTO survey_responses (survey_id, person_id, reference, link_token, idem_key, status, channel,
+	region_code, age_group, answers, survey_version, created_at, updated_at, submitted_at)
+	VALUES (?, ?, ?, ?, ?, 'submitted', 'web', ?, ?, ?, ?, ?, ?, ?)`
 
 // SubmitComplete validates a whole response and stores it as submitted in one durable
 // write (no draft). On validation errors nothing is stored and the parsed answers (with
@@ -228,7 +250,18 @@ func (s *Service) SubmitComplete(ctx context.Context, sv *Survey, who Respondent
 				return participe.KeyError(participe.EFORBIDDEN, "survey.error.link")
 			}
 		}
-		err := tx.QueryRow(ctx, insertSubmittedSQL, args...).Scan(&r.ID, &r.Reference)
+		var err error
+		if person == nil && tx.Engine() == db.SQLite {
+			// Nobody's draft to take over (no person: the (survey, person) key cannot
+			// conflict), so a plain insert; RETURNING would make SQLite build a
+			// temporary table for one row.
+			var res sql.Result
+			if res, err = tx.Exec(ctx, insertAnonymousSQL, args...); err == nil {
+				r.ID, err = res.LastInsertId()
+			}
+		} else {
+			err = tx.QueryRow(ctx, insertSubmittedSQL, args...).Scan(&r.ID, &r.Reference)
+		}
 		if db.IsNoRows(err) {
 			already = true
 			return nil

@@ -134,7 +134,7 @@ func TestParseBadInput(t *testing.T) {
 }
 
 // setup creates a body, an open initiative and a published survey.
-func setup(t *testing.T, d *db.DB) (*Service, *Survey) {
+func setup(t testing.TB, d *db.DB) (*Service, *Survey) {
 	t.Helper()
 	ctx := context.Background()
 	var ini int64

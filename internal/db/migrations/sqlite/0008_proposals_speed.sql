@@ -1,0 +1,34 @@
+-- 0008 — proposals at speed (issue 5; owned by the proposals area).
+--
+-- proposals.status is a copy of contributions.status for proposals, kept equal by the
+-- triggers below (whoever changes a contribution's status: moderation, retention…).
+-- It lets the list's indexes (initiative_id, status, <sort>, id) answer "published
+-- proposals of this initiative in this order" from the index alone, so a deep page
+-- (OFFSET 980 and beyond) skips index entries instead of looking up a contribution,
+-- a person and an organisation row for each skipped proposal.
+
+ALTER TABLE proposals ADD COLUMN status TEXT NOT NULL DEFAULT 'published';
+
+UPDATE proposals SET status = (SELECT c.status FROM contributions c WHERE c.id = proposals.id)
+WHERE EXISTS (SELECT 1 FROM contributions c WHERE c.id = proposals.id AND c.status <> proposals.status);
+
+-- The sorts by support and by debate replace the indexes of 0003 (each vote updates
+-- every index that holds votes_for: one fewer to maintain).
+DROP INDEX proposals_support;
+DROP INDEX proposals_debated;
+CREATE INDEX proposals_status_support ON proposals (initiative_id, status, votes_for, id);
+CREATE INDEX proposals_status_newest ON proposals (initiative_id, status, id);
+CREATE INDEX proposals_status_debated ON proposals (initiative_id, status, debate_count, id);
+
+CREATE TRIGGER proposals_status_sync AFTER UPDATE OF status ON contributions
+WHEN NEW.kind = 'proposal' AND NEW.status <> OLD.status
+BEGIN
+    UPDATE proposals SET status = NEW.status WHERE id = NEW.id;
+END;
+
+-- A proposal row is inserted after its contribution row: take its status.
+CREATE TRIGGER proposals_status_insert AFTER INSERT ON proposals
+WHEN (SELECT c.status FROM contributions c WHERE c.id = NEW.id) <> NEW.status
+BEGIN
+    UPDATE proposals SET status = (SELECT c.status FROM contributions c WHERE c.id = NEW.id) WHERE id = NEW.id;
+END;
