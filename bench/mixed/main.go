@@ -303,12 +303,17 @@ func pct(ds []time.Duration, p float64) float64 {
 func report(w io.Writer, bases []string, conns int, elapsed time.Duration, writeShare float64, samples [][]sample) int {
 	by := map[string][]time.Duration{}
 	errs := map[string]int{}
+	limited := map[string]int{}
 	codes := map[string]map[int]int{}
 	for _, ss := range samples {
 		for _, s := range ss {
 			for _, c := range []string{"all", s.class} {
 				by[c] = append(by[c], s.dur)
-				if !s.ok {
+				if s.code == http.StatusTooManyRequests && s.class != "read" {
+					// A person's write limit (e.g. 10 comments a minute): the app's
+					// correct answer to a simulated person far busier than a real one.
+					limited[c]++
+				} else if !s.ok {
 					errs[c]++
 					if codes[c] == nil {
 						codes[c] = map[int]int{}
@@ -320,18 +325,21 @@ func report(w io.Writer, bases []string, conns int, elapsed time.Duration, write
 	}
 	fmt.Fprintf(w, "# mixed: %d server(s), %d signed-in people, %.0f s, %.0f %% writes, %s\n", len(bases), conns,
 		elapsed.Seconds(), writeShare*100, time.Now().UTC().Format(time.RFC3339))
-	fmt.Fprintf(w, "%-8s %9s %9s %8s %8s %8s %8s %7s\n", "class", "requests", "req/s", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors")
+	fmt.Fprintf(w, "%-8s %9s %9s %8s %8s %8s %8s %7s %7s\n", "class", "requests", "req/s", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors", "limited")
 	for _, c := range []string{"all", "read", "vote", "comment"} {
 		ds := by[c]
 		if len(ds) == 0 {
 			continue
 		}
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-		fmt.Fprintf(w, "%-8s %9d %9.0f %8.1f %8.1f %8.1f %8.1f %7d\n", c, len(ds), float64(len(ds))/elapsed.Seconds(),
-			pct(ds, .50), pct(ds, .95), pct(ds, .99), float64(ds[len(ds)-1].Microseconds())/1000, errs[c])
+		fmt.Fprintf(w, "%-8s %9d %9.0f %8.1f %8.1f %8.1f %8.1f %7d %7d\n", c, len(ds), float64(len(ds))/elapsed.Seconds(),
+			pct(ds, .50), pct(ds, .95), pct(ds, .99), float64(ds[len(ds)-1].Microseconds())/1000, errs[c], limited[c])
 	}
 	if len(codes["all"]) > 0 {
 		fmt.Fprintf(w, "# failed answers by status (0 = no answer): %v\n", codes["all"])
+	}
+	if limited["all"] > 0 {
+		fmt.Fprintf(w, "# limited: writes refused with 429 by the per-person rate limits (not errors)\n")
 	}
 	return len(by["all"])
 }

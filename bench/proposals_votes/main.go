@@ -7,7 +7,7 @@
 // prints votes/s and latency percentiles. A vote counts only when the server answered
 // 303 (the redirect after a committed write).
 //
-//	go run ./bench/proposals_votes -url http://127.0.0.1:8080 -database sqlite:bench/.data/large.db
+//	go run ./bench/proposals_votes -url http://127.0.0.1:8080 -database sqlite:bench/.data/large.db -pid $(pidof participe)
 package main
 
 import (
@@ -40,6 +40,7 @@ func main() {
 	dur := flag.Duration("d", 10*time.Second, "duration")
 	users := flag.Int("users", 2000, "signed-in people")
 	person := flag.Int64("person", 0, "only print a session token signed in as this person id (for manual checks), then exit")
+	pid := flag.Int("pid", 0, "the server's process id: also print its CPU time per vote (Linux /proc)")
 	flag.Parse()
 	if *dsn == "" {
 		log.Fatal("-database is required")
@@ -83,6 +84,7 @@ func main() {
 	lat := make([][]time.Duration, *conns)
 	deadline := time.Now().Add(*dur)
 	var wg sync.WaitGroup
+	cpu0 := processCPU(*pid)
 	start := time.Now()
 	for w := 0; w < *conns; w++ {
 		wg.Add(1)
@@ -121,6 +123,7 @@ func main() {
 	}
 	wg.Wait()
 	secs := time.Since(start).Seconds()
+	cpu1 := processCPU(*pid)
 	var all []time.Duration
 	for _, l := range lat {
 		all = append(all, l...)
@@ -134,6 +137,10 @@ func main() {
 	}
 	fmt.Printf("votes      %10.1f/s  p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  ok %d  errors %d  (%d connections, %s)\n",
 		float64(ok.Load())/secs, pct(0.50), pct(0.95), pct(0.99), pct(1), ok.Load(), bad.Load(), *conns, *dur)
+	if *pid != 0 && ok.Load() > 0 && cpu1 >= cpu0 && cpu0 >= 0 {
+		fmt.Printf("server cpu %.3f ms per vote (%.2f s of CPU for %d requests; 2 cores / this = ceiling of votes/s)\n",
+			float64(cpu1-cpu0)/1e6/float64(ok.Load()+bad.Load()), float64(cpu1-cpu0)/1e9, ok.Load()+bad.Load())
+	}
 	if bad.Load() > 0 {
 		os.Exit(1)
 	}
@@ -175,4 +182,30 @@ func session(ctx context.Context, d *db.DB, person int64) (string, error) {
 	tok := hex.EncodeToString(raw[:])
 	_, err = d.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)`, tok, b, expiry.Unix())
 	return tok, err
+}
+
+// processCPU is the user + system CPU time of process pid in nanoseconds (-1 when it
+// cannot be read), from /proc/<pid>/stat (clock ticks of 1/100 s).
+func processCPU(pid int) int64 {
+	if pid == 0 {
+		return -1
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) may hold spaces: fields are counted after its ')'.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return -1
+	}
+	var utime, stime int64
+	_, _ = fmt.Sscan(f[11], &utime)
+	_, _ = fmt.Sscan(f[12], &stime)
+	return (utime + stime) * int64(10*time.Millisecond)
 }

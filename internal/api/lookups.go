@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"participe/internal/catalog"
@@ -50,26 +51,37 @@ func (r initiativeRef) public(now time.Time) bool {
 const lookupTTL = 15 * time.Second
 
 type lookupCache struct {
-	mu  sync.Mutex
+	cur atomic.Pointer[lookupEntry] // read without a lock by every request
+	mu  sync.Mutex                  // one load at a time
+}
+
+type lookupEntry struct {
 	val *lookups
 	gen int64
 	at  time.Time
+}
+
+func (e *lookupEntry) fresh(gen int64) bool {
+	return e != nil && e.gen == gen && time.Since(e.at) < lookupTTL
 }
 
 // get returns the current copy, loading it when missing, stale or from an older
 // generation. Concurrent misses wait for one load.
 func (c *lookupCache) get(ctx context.Context, d *db.DB) (*lookups, error) {
 	g := catalog.Generation()
+	if e := c.cur.Load(); e.fresh(g) {
+		return e.val, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.val != nil && c.gen == g && time.Since(c.at) < lookupTTL {
-		return c.val, nil
+	if e := c.cur.Load(); e.fresh(g) {
+		return e.val, nil
 	}
 	v, err := loadLookups(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	c.val, c.gen, c.at = v, g, time.Now()
+	c.cur.Store(&lookupEntry{val: v, gen: g, at: time.Now()})
 	return v, nil
 }
 

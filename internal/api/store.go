@@ -405,27 +405,108 @@ func FollowUpJSON(f results.FollowUp, now time.Time) FollowUp {
 	return out
 }
 
-// FollowUps lists published follow-ups with their updates.
+// FollowUps lists the follow-ups of published results with their updates and the
+// proposals they answer: three queries for the page (the follow-ups, then the updates
+// and the links of those ids), reading only the columns the API shows; body names
+// come from the lookups.
 func (s *Store) FollowUps(ctx context.Context, f results.FollowUpFilter) ([]FollowUp, bool, error) {
-	limit := f.Limit
-	f.Limit = limit + 1
-	f.PublicOnly = true
-	list, err := s.Results.FollowUps(ctx, f)
+	l, err := s.cache.get(ctx, s.db)
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(list) > limit
+	nowT := s.clock.Now()
+	where := []string{"i.results_published_at IS NOT NULL AND i.results_published_at <= ?", "f.id > ?"}
+	args := []any{db.T(nowT), f.AfterID}
+	if f.InitiativeID != 0 {
+		where = append(where, "f.initiative_id = ?")
+		args = append(args, f.InitiativeID)
+	}
+	if f.BodyID != 0 {
+		where = append(where, "(f.responsible_body_id = ? OR i.body_id = ?)")
+		args = append(args, f.BodyID, f.BodyID)
+	}
+	if len(f.Statuses) > 0 {
+		where = append(where, "f.status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")+")")
+		for _, st := range f.Statuses {
+			args = append(args, st)
+		}
+	}
+	rows, err := s.db.Query(ctx, `SELECT f.id, i.slug, f.responsible_body_id, f.title_fr, f.title_en, f.description_fr, f.description_en,
+		f.status, f.dropped_reason_fr, f.dropped_reason_en, f.progress, f.due_at, f.done_at
+		FROM follow_ups f JOIN initiatives i ON i.id = f.initiative_id WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY f.id LIMIT %d", f.Limit+1), args...)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]FollowUp, 0, f.Limit+1)
+	for rows.Next() {
+		var fu FollowUp
+		var body int64
+		var due, done db.Time
+		if err := rows.Scan(&fu.ID, &fu.Initiative, &body, &fu.Title.FR, &fu.Title.EN, &fu.Description.FR, &fu.Description.EN,
+			&fu.Status, &fu.DroppedReason.FR, &fu.DroppedReason.EN, &fu.Progress, &due, &done); err != nil {
+			rows.Close()
+			return nil, false, err
+		}
+		if b := l.bodyByID[body]; b != nil {
+			fu.ResponsibleBody = BodyRef{Slug: b.Slug, Name: b.Name}
+		}
+		fu.DueDate, fu.DoneDate = datePtr(due.Time), datePtr(done.Time)
+		// The rule of results.FollowUp.Late.
+		fu.Late = !due.IsZero() && nowT.After(due.Time) && fu.Status != results.StatusDone && fu.Status != results.StatusDropped
+		fu.Proposals, fu.Updates = []int64{}, []Update{}
+		fu.URL = "/suites/" + strconv.FormatInt(fu.ID, 10)
+		out = append(out, fu)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	more := len(out) > f.Limit
 	if more {
-		list = list[:limit]
+		out = out[:f.Limit]
 	}
-	full, err := s.Results.WithUpdates(ctx, list)
+	if len(out) == 0 {
+		return out, false, nil
+	}
+	idx := make(map[int64]int, len(out))
+	ids := make([]any, len(out))
+	for i := range out {
+		idx[out[i].ID] = i
+		ids[i] = out[i].ID
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	rows, err = s.db.Query(ctx, `SELECT follow_up_id, id, at, status, progress, text_fr, text_en FROM follow_up_updates
+		WHERE follow_up_id IN (`+ph+`) ORDER BY at DESC, id DESC`, ids...)
 	if err != nil {
 		return nil, false, err
 	}
-	out := make([]FollowUp, 0, len(full))
-	now := s.clock.Now()
-	for _, fu := range full {
-		out = append(out, FollowUpJSON(fu, now))
+	for rows.Next() {
+		var fid int64
+		var u Update
+		var at db.Time
+		if err := rows.Scan(&fid, &u.ID, &at, &u.Status, &u.Progress, &u.Text.FR, &u.Text.EN); err != nil {
+			rows.Close()
+			return nil, false, err
+		}
+		u.At = iso(at.Time)
+		out[idx[fid]].Updates = append(out[idx[fid]].Updates, u)
 	}
-	return out, more, nil
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	rows, err = s.db.Query(ctx, `SELECT follow_up_id, item_id FROM follow_up_links WHERE follow_up_id IN (`+ph+`) ORDER BY follow_up_id, item_id`, ids...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var fid, item int64
+		if err := rows.Scan(&fid, &item); err != nil {
+			return nil, false, err
+		}
+		out[idx[fid]].Proposals = append(out[idx[fid]].Proposals, item)
+	}
+	return out, more, rows.Err()
 }

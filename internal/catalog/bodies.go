@@ -20,7 +20,7 @@ func scanBody(row scanner, b *Body) error {
 
 func (s *Service) bodyByID(ctx context.Context, id int64) (*Body, error) {
 	var b Body
-	if err := scanBody(s.db.QueryRow(ctx, `SELECT `+bodyColumns+` FROM bodies b WHERE b.id = ?`, id), &b); err != nil {
+	if err := scanBody(s.queryRow(ctx, `SELECT `+bodyColumns+` FROM bodies b WHERE b.id = ?`, id), &b); err != nil {
 		return nil, db.NotFound(err, "body not found")
 	}
 	return &b, nil
@@ -29,7 +29,7 @@ func (s *Service) bodyByID(ctx context.Context, id int64) (*Body, error) {
 // Body returns a public body by slug, with its social accounts.
 func (s *Service) Body(ctx context.Context, slug string) (*Body, error) {
 	var b Body
-	if err := scanBody(s.db.QueryRow(ctx, `SELECT `+bodyColumns+` FROM bodies b WHERE b.slug = ?`, slug), &b); err != nil {
+	if err := scanBody(s.queryRow(ctx, `SELECT `+bodyColumns+` FROM bodies b WHERE b.slug = ?`, slug), &b); err != nil {
 		return nil, db.NotFound(err, "body not found")
 	}
 	list := []Body{b}
@@ -47,7 +47,7 @@ func (s *Service) Bodies(ctx context.Context) ([]Body, error) {
 
 func (s *Service) loadBodies(ctx context.Context) ([]Body, error) {
 	now := db.T(s.clock.Now())
-	rows, err := s.db.Query(ctx, `SELECT `+bodyColumns+`,
+	rows, err := s.query(ctx, `SELECT `+bodyColumns+`,
 		(SELECT COUNT(*) FROM initiatives i WHERE i.body_id = b.id AND `+publicWhere+` AND i.starts_at <= ? AND i.ends_at > ?),
 		(SELECT COUNT(*) FROM initiatives i WHERE i.body_id = b.id AND `+publicWhere+`)
 		FROM bodies b ORDER BY b.name_fr`, now, now, now, now)
@@ -82,7 +82,7 @@ func (s *Service) attachSocial(ctx context.Context, bodies []Body) error {
 		idx[b.ID] = n
 		args[n] = b.ID
 	}
-	rows, err := s.db.Query(ctx, `SELECT body_id, network, handle, url FROM body_social_accounts
+	rows, err := s.query(ctx, `SELECT body_id, network, handle, url FROM body_social_accounts
 		WHERE body_id IN (`+placeholders(len(bodies))+`) ORDER BY network`, args...)
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func (s *Service) Themes(ctx context.Context) ([]Theme, error) {
 
 func (s *Service) loadThemes(ctx context.Context) ([]Theme, error) {
 	now := db.T(s.clock.Now())
-	rows, err := s.db.Query(ctx, `SELECT t.id, t.slug, t.name_fr, t.name_en, t.description_fr, t.description_en,
+	rows, err := s.query(ctx, `SELECT t.id, t.slug, t.name_fr, t.name_en, t.description_fr, t.description_en,
 		(SELECT COUNT(*) FROM initiative_themes it JOIN initiatives i ON i.id = it.initiative_id WHERE it.theme_id = t.id AND `+publicWhere+`)
 		FROM themes t ORDER BY t.name_fr`, now)
 	if err != nil {
@@ -129,7 +129,7 @@ func (s *Service) loadThemes(ctx context.Context) ([]Theme, error) {
 // Theme returns a theme by slug.
 func (s *Service) Theme(ctx context.Context, slug string) (*Theme, error) {
 	var t Theme
-	err := s.db.QueryRow(ctx, `SELECT id, slug, name_fr, name_en, description_fr, description_en FROM themes WHERE slug = ?`, slug).
+	err := s.queryRow(ctx, `SELECT id, slug, name_fr, name_en, description_fr, description_en FROM themes WHERE slug = ?`, slug).
 		Scan(&t.ID, &t.Slug, &t.NameFR, &t.NameEN, &t.DescriptionFR, &t.DescriptionEN)
 	if err != nil {
 		return nil, db.NotFound(err, "theme not found")
@@ -144,7 +144,7 @@ func (s *Service) Regions(ctx context.Context) ([]Region, error) {
 }
 
 func (s *Service) loadRegions(ctx context.Context) ([]Region, error) {
-	rows, err := s.db.Query(ctx, `SELECT code, name_fr, name_en, population FROM regions ORDER BY code`)
+	rows, err := s.query(ctx, `SELECT code, name_fr, name_en, population FROM regions ORDER BY code`)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ func (s *Service) InitiativeByID(ctx context.Context, id int64) (*Initiative, er
 func (s *Service) loadInitiative(ctx context.Context, public bool, where string, args ...any) (*Initiative, error) {
 	var i Initiative
 	var starts, ends, published, results, created, updated db.Time
-	err := s.db.QueryRow(ctx, `SELECT i.id, i.slug, i.body_id, i.kind, i.state, i.featured,
+	err := s.queryRow(ctx, `SELECT i.id, i.slug, i.body_id, i.kind, i.state, i.featured,
 		i.title_fr, i.title_en, i.summary_fr, i.summary_en, i.description_fr, i.description_en,
 		i.how_fr, i.how_en, i.use_fr, i.use_en, i.accessibility_fr, i.accessibility_en,
 		i.partners_fr, i.partners_en, i.contact_name, i.contact_email, i.contact_phone,
@@ -73,7 +73,7 @@ func (s *Service) loadRelations(ctx context.Context, i *Initiative) error {
 		return err
 	}
 	i.Themes = list[0].Themes
-	rows, err := s.db.Query(ctx, `SELECT r.code, r.name_fr, r.name_en, r.population FROM initiative_regions ir
+	rows, err := s.query(ctx, `SELECT r.code, r.name_fr, r.name_en, r.population FROM initiative_regions ir
 		JOIN regions r ON r.code = ir.region_code WHERE ir.initiative_id = ? ORDER BY r.code`, i.ID)
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func (s *Service) loadOwnRelations(ctx context.Context, i *Initiative) error {
 	if i.Tools, err = s.strings(ctx, `SELECT tool FROM initiative_tools WHERE initiative_id = ? ORDER BY position, tool`, i.ID); err != nil {
 		return err
 	}
-	rows, err := s.db.Query(ctx, `SELECT mode, details_fr, details_en, address, phone, url FROM initiative_modes
+	rows, err := s.query(ctx, `SELECT mode, details_fr, details_en, address, phone, url FROM initiative_modes
 		WHERE initiative_id = ? ORDER BY CASE mode WHEN 'online' THEN 1 WHEN 'in_person' THEN 2 WHEN 'paper' THEN 3 ELSE 4 END`, i.ID)
 	if err != nil {
 		return err
@@ -155,7 +155,7 @@ func (s *Service) loadOwnRelations(ctx context.Context, i *Initiative) error {
 	rows.Close()
 	var r Results
 	var published db.Time
-	err = s.db.QueryRow(ctx, `SELECT summary_fr, summary_en, published_at FROM initiative_results WHERE initiative_id = ?`, i.ID).
+	err = s.queryRow(ctx, `SELECT summary_fr, summary_en, published_at FROM initiative_results WHERE initiative_id = ?`, i.ID).
 		Scan(&r.SummaryFR, &r.SummaryEN, &published)
 	switch {
 	case db.IsNoRows(err):
@@ -169,7 +169,7 @@ func (s *Service) loadOwnRelations(ctx context.Context, i *Initiative) error {
 }
 
 func (s *Service) strings(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := s.db.Query(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

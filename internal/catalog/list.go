@@ -297,7 +297,7 @@ func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, o list
 		FROM ` + from + ` WHERE ` + w.sql() + ` ORDER BY ` + inner + ` LIMIT ? OFFSET ?) p
 		JOIN initiatives i ON i.id = p.id JOIN bodies b ON b.id = i.body_id ORDER BY ` + outer
 	args := append(append(append(append(withArgs, w.args...), innerArgs...), perPage, (f.Page-1)*perPage), outerArgs...)
-	rows, err := s.db.Query(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func (s *Service) list(ctx context.Context, f filter.Filter, perPage int, o list
 	rows.Close()
 	if f.Page == 1 && len(out.Items) < perPage {
 		out.Total = len(out.Items)
-	} else if err := s.db.QueryRow(ctx, with+`SELECT COUNT(*) FROM `+from+` WHERE `+w.sql(), append(withArgs, w.args...)...).Scan(&out.Total); err != nil {
+	} else if err := s.queryRow(ctx, with+`SELECT COUNT(*) FROM `+from+` WHERE `+w.sql(), append(withArgs, w.args...)...).Scan(&out.Total); err != nil {
 		return nil, err
 	}
 	return s.finish(ctx, out, f, o)
@@ -352,7 +352,7 @@ func (s *Service) attachDescriptions(ctx context.Context, list []Initiative) err
 		idx[i.ID] = n
 		args[n] = i.ID
 	}
-	rows, err := s.db.Query(ctx, `SELECT id, description_fr, description_en FROM initiatives WHERE id IN (`+placeholders(len(list))+`)`, args...)
+	rows, err := s.query(ctx, `SELECT id, description_fr, description_en FROM initiatives WHERE id IN (`+placeholders(len(list))+`)`, args...)
 	if err != nil {
 		return err
 	}
@@ -370,7 +370,7 @@ func (s *Service) attachDescriptions(ctx context.Context, list []Initiative) err
 
 // ids runs a query returning ids.
 func (s *Service) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
-	rows, err := s.db.Query(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +391,7 @@ func (s *Service) byIDs(ctx context.Context, ids []int64) ([]Initiative, error) 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+initiativeColumns+` FROM initiatives i JOIN bodies b ON b.id = i.body_id
+	rows, err := s.query(ctx, `SELECT `+initiativeColumns+` FROM initiatives i JOIN bodies b ON b.id = i.body_id
 		WHERE i.id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ type News struct {
 
 // LatestNews returns the newest published news items.
 func (s *Service) LatestNews(ctx context.Context, limit int) ([]News, error) {
-	rows, err := s.db.Query(ctx, `SELECT n.id, COALESCE(b.name_fr, ''), COALESCE(b.name_en, ''), n.title_fr, n.title_en,
+	rows, err := s.query(ctx, `SELECT n.id, COALESCE(b.name_fr, ''), COALESCE(b.name_en, ''), n.title_fr, n.title_en,
 		n.summary_fr, n.summary_en, n.url, n.published_at
 		FROM news n LEFT JOIN bodies b ON b.id = n.body_id WHERE n.published_at <= ?
 		ORDER BY n.published_at DESC LIMIT ?`, db.T(s.clock.Now()), limit)

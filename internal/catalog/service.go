@@ -48,7 +48,7 @@ func scanInitiative(row scanner, i *Initiative) error {
 
 // listInitiatives runs a query selecting initiativeColumns and loads each row's themes.
 func (s *Service) listInitiatives(ctx context.Context, q string, args ...any) ([]Initiative, error) {
-	rows, err := s.db.Query(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (s *Service) attachThemes(ctx context.Context, list []Initiative) error {
 		idx[i.ID] = n
 		args[n] = i.ID
 	}
-	rows, err := s.db.Query(ctx, `SELECT it.initiative_id, t.id, t.slug, t.name_fr, t.name_en
+	rows, err := s.query(ctx, `SELECT it.initiative_id, t.id, t.slug, t.name_fr, t.name_en
 		FROM initiative_themes it JOIN themes t ON t.id = it.theme_id
 		WHERE it.initiative_id IN (`+placeholders(len(list))+`) ORDER BY t.name_fr`, args...)
 	if err != nil {
@@ -131,7 +131,7 @@ type Counts struct {
 func (s *Service) HomeCounts(ctx context.Context) (Counts, error) {
 	now := db.T(s.clock.Now())
 	var c Counts
-	err := s.db.QueryRow(ctx, `SELECT
+	err := s.queryRow(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN i.starts_at <= ? AND i.ends_at > ? THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN i.starts_at > ? THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN i.results_published_at IS NOT NULL AND i.results_published_at <= ? THEN 1 ELSE 0 END), 0),

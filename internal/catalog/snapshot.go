@@ -63,13 +63,13 @@ func (s *Service) snapshotOf(ctx context.Context) (*snapshot, error) {
 
 func (s *Service) loadSnapshot(ctx context.Context) (*snapshot, error) {
 	var n int
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM initiatives i WHERE `+publicStates).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM initiatives i WHERE `+publicStates).Scan(&n); err != nil {
 		return nil, err
 	}
 	if n > maxSnapshotRows {
 		return &snapshot{tooBig: true}, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+initiativeColumns+` FROM initiatives i JOIN bodies b ON b.id = i.body_id
+	rows, err := s.query(ctx, `SELECT `+initiativeColumns+` FROM initiatives i JOIN bodies b ON b.id = i.body_id
 		WHERE `+publicStates+` ORDER BY i.id`)
 	if err != nil {
 		return nil, err
@@ -92,7 +92,7 @@ func (s *Service) loadSnapshot(ctx context.Context) (*snapshot, error) {
 	}
 	rows.Close()
 	// Themes in name order, as attachThemes gives them.
-	rows, err = s.db.Query(ctx, `SELECT it.initiative_id, t.id, t.slug, t.name_fr, t.name_en
+	rows, err = s.query(ctx, `SELECT it.initiative_id, t.id, t.slug, t.name_fr, t.name_en
 		FROM initiative_themes it JOIN themes t ON t.id = it.theme_id ORDER BY t.name_fr, it.initiative_id`)
 	if err != nil {
 		return nil, err
@@ -122,7 +122,7 @@ func (s *Service) loadSnapshot(ctx context.Context) (*snapshot, error) {
 		{`SELECT initiative_id, mode FROM initiative_modes`, func(r *snapRow, v string) { r.modes = append(r.modes, v) }},
 		{`SELECT initiative_id, audience FROM initiative_audiences`, func(r *snapRow, v string) { r.audiences = append(r.audiences, v) }},
 	} {
-		rows, err := s.db.Query(ctx, rel.q)
+		rows, err := s.query(ctx, rel.q)
 		if err != nil {
 			return nil, err
 		}
@@ -408,7 +408,7 @@ func (s *Service) pageItems(out *List, page []*snapRow, now time.Time, noThemes 
 // searchHits runs the full-text match alone (at most MaxSearchCandidates+1 ids with
 // their ranks), to be joined with the in-memory copy.
 func (s *Service) searchHits(ctx context.Context, cte string, args []any) ([]hit, error) {
-	rows, err := s.db.Query(ctx, `WITH `+cte+` SELECT id, rank FROM hits`, args...)
+	rows, err := s.query(ctx, `WITH `+cte+` SELECT id, rank FROM hits`, args...)
 	if err != nil {
 		return nil, err
 	}

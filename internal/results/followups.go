@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"participe/internal/db"
-	"participe/internal/jobs"
 	"participe/internal/participe"
 )
 
@@ -436,8 +435,6 @@ func (s *Service) Following(ctx context.Context, a *participe.Actor, followUpID 
 	_ = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM follow_up_follows WHERE follow_up_id = ? AND person_id = ?`, followUpID, a.PersonID).Scan(&n)
 	return n > 0
 }
-
-func jobsOpts(unique string) jobs.Options { return jobs.Options{UniqueKey: unique} }
 
 // WithUpdates fills the updates and links of follow-ups listed by FollowUps.
 func (s *Service) WithUpdates(ctx context.Context, list []FollowUp) ([]FollowUp, error) {

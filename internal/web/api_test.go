@@ -11,9 +11,11 @@ import (
 	"testing"
 
 	"participe/internal/api"
+	"participe/internal/catalog"
 	"participe/internal/db"
 	"participe/internal/db/dbtest"
 	"participe/internal/participe"
+	"participe/internal/results"
 )
 
 // TestAPIRoutesInOpenAPI checks that every /api/v1 route the router serves is described
@@ -406,6 +408,109 @@ func TestAPITokensAdminPages(t *testing.T) {
 		}
 		if res, _ := ts.apiPost("/api/v1/follow-ups/1/updates", secret, "application/json", `{"progress":1,"text_fr":"x"}`); res.StatusCode != 401 {
 			t.Errorf("revoked token still works: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestAPIFollowUpsMatchService: the API's own follow-up query (columns it shows, bodies
+// from its lookups) gives exactly what the results service's follow-ups converted by
+// api.FollowUpJSON give, on the demo data, page after page.
+func TestAPIFollowUpsMatchService(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ts := newTestServer(t, d)
+		ts.loadDemo()
+		ctx := context.Background()
+		res := ts.newResultsService()
+		store := api.NewStore(d, ts.clock, res)
+		var after int64 = -1
+		seen := 0
+		for {
+			page, more, err := store.FollowUps(ctx, results.FollowUpFilter{AfterID: after, Limit: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, got := range page {
+				f, err := res.FollowUp(ctx, nil, got.ID)
+				if err != nil {
+					t.Fatalf("follow-up %d: %v", got.ID, err)
+				}
+				want := api.FollowUpJSON(*f, ts.clock.Now())
+				gb, _ := json.Marshal(got)
+				wb, _ := json.Marshal(want)
+				if string(gb) != string(wb) {
+					t.Errorf("follow-up %d:\n got %s\nwant %s", got.ID, gb, wb)
+				}
+				after = got.ID
+				seen++
+			}
+			if !more {
+				break
+			}
+		}
+		if want := ts.count(`SELECT COUNT(*) FROM follow_ups f JOIN initiatives i ON i.id = f.initiative_id WHERE i.results_published_at IS NOT NULL AND i.results_published_at <= ?`, db.T(testNow)); seen != want || seen == 0 {
+			t.Errorf("listed %d follow-ups, want %d", seen, want)
+		}
+	})
+}
+
+// TestAPIInitiativesFromLookups: the initiatives list takes bodies and themes from the
+// API's in-memory lookups; on the demo data each item's body and themes are those in
+// the database, the filters select what SQL selects, and a catalogue write in this
+// process is seen at once (catalog generation).
+func TestAPIInitiativesFromLookups(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ts := newTestServer(t, d)
+		ts.loadDemo()
+		ctx := context.Background()
+		store := api.NewStore(d, ts.clock, ts.newResultsService())
+		list, more, err := store.Initiatives(ctx, api.InitiativeFilter{Limit: 100})
+		if err != nil || more || len(list) == 0 {
+			t.Fatalf("list: %d %v %v", len(list), more, err)
+		}
+		for _, it := range list {
+			var body string
+			if err := d.QueryRow(ctx, `SELECT b.slug FROM initiatives i JOIN bodies b ON b.id = i.body_id WHERE i.id = ?`, it.ID).Scan(&body); err != nil || body != it.Body.Slug {
+				t.Errorf("%s: body %q, want %q", it.Slug, it.Body.Slug, body)
+			}
+			rows, err := d.Query(ctx, `SELECT t.slug FROM initiative_themes x JOIN themes t ON t.id = x.theme_id WHERE x.initiative_id = ? ORDER BY t.slug`, it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var themes []string
+			for rows.Next() {
+				var s string
+				_ = rows.Scan(&s)
+				themes = append(themes, s)
+			}
+			rows.Close()
+			if strings.Join(themes, ",") != strings.Join(it.Themes, ",") {
+				t.Errorf("%s: themes %v, want %v", it.Slug, it.Themes, themes)
+			}
+		}
+		byTheme, _, err := store.Initiatives(ctx, api.InitiativeFilter{Theme: "sante", Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := ts.count(`SELECT COUNT(*) FROM initiatives i JOIN initiative_themes x ON x.initiative_id = i.id JOIN themes t ON t.id = x.theme_id
+			WHERE t.slug = 'sante' AND i.state IN ('published', 'scheduled', 'closed', 'archived') AND i.published_at <= ?`, db.T(testNow)); len(byTheme) != want || want == 0 {
+			t.Errorf("theme filter: %d, want %d", len(byTheme), want)
+		}
+		if none, _, err := store.Initiatives(ctx, api.InitiativeFilter{Theme: "inconnu", Body: "msss", Limit: 10}); err != nil || len(none) != 0 {
+			t.Errorf("unknown theme: %d %v", len(none), err)
+		}
+		// A theme given to an initiative by the catalogue shows at once.
+		first := list[0]
+		var tid int64
+		if err := d.QueryRow(ctx, `SELECT id FROM themes WHERE id NOT IN (SELECT theme_id FROM initiative_themes WHERE initiative_id = ?) ORDER BY id LIMIT 1`, first.ID).Scan(&tid); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, `INSERT INTO initiative_themes (initiative_id, theme_id) VALUES (?, ?)`, first.ID, tid); err != nil {
+			t.Fatal(err)
+		}
+		catalog.Invalidate()
+		again, _, err := store.Initiative(ctx, first.Slug)
+		if err != nil || len(again.Themes) != len(first.Themes)+1 {
+			t.Errorf("after a catalogue write: themes %v (before %v), %v", again.Themes, first.Themes, err)
 		}
 	})
 }

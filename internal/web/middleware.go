@@ -130,17 +130,26 @@ const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
-	hsts := s.Cfg.SecureCookies()
+	// Built once: each request gets its own one-element slices (cheap copies of the
+	// same strings), so a handler that edits a header never touches another request's.
+	type kv struct{ k, v string }
+	headers := []kv{
+		{"Content-Security-Policy", csp},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"X-Frame-Options", "DENY"},
+		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+	}
+	if s.Cfg.SecureCookies() {
+		headers = append(headers, kv{"Strict-Transport-Security", "max-age=63072000; includeSubDomains"})
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if hsts {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		vals := make([]string, len(headers)) // one allocation for all the values
+		for i, e := range headers {
+			vals[i] = e.v
+			h[e.k] = vals[i : i+1 : i+1]
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -193,10 +202,14 @@ func isUpload(r *http.Request) bool {
 	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
 }
 
+// contentLanguage holds the header values, built once (one slice per language, never
+// appended to: each response gets Content-Language once).
+var contentLanguage = map[string][]string{"fr": {"fr-CA"}, "en": {"en-CA"}}
+
 func (s *Server) withLang(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := langOfPath(r.URL.Path)
-		w.Header().Set("Content-Language", map[string]string{"fr": "fr-CA", "en": "en-CA"}[lang])
+		w.Header()["Content-Language"] = contentLanguage[lang]
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxLang, lang)))
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"participe/internal/i18n"
@@ -19,8 +20,9 @@ type Page struct {
 	Path  string
 	Query string
 	Actor *participe.Actor
-	// Unread is the notification badge count.
-	Unread     int
+	// unread is the notification badge count, read on first use (Unread): a handler
+	// that builds a Page only to redirect never pays for the query.
+	unread     *lazyCount
 	Flash      *Flash
 	Breadcrumb []Crumb
 	// Errors feed the error summary; a page with errors gets "Erreur : " in its title.
@@ -78,10 +80,27 @@ func (s *Server) newPage(r *http.Request, titleKey string, args ...any) Page {
 		}
 	}
 	if p.Actor != nil && s.UnreadCount != nil {
-		p.Unread = s.UnreadCount(r.Context(), p.Actor.PersonID)
+		ctx, count, id := r.Context(), s.UnreadCount, p.Actor.PersonID
+		p.unread = &lazyCount{fn: func() int { return count(ctx, id) }}
 	}
 	p.Flash = s.popFlash(r)
 	return p
+}
+
+// lazyCount computes a number once, when first asked; shared by the copies of a Page.
+type lazyCount struct {
+	once sync.Once
+	fn   func() int
+	n    int
+}
+
+// Unread is the notification badge count of the signed-in person (0 for visitors).
+func (p *Page) Unread() int {
+	if p.unread == nil {
+		return 0
+	}
+	p.unread.once.Do(func() { p.unread.n = p.unread.fn() })
+	return p.unread.n
 }
 
 // T translates a message key.

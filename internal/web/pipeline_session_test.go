@@ -312,3 +312,37 @@ func FuzzSessionCodec(f *testing.F) {
 		}
 	})
 }
+
+// TestUnreadBadgeLazy: the badge shows the unread count on a rendered page, and a
+// handler that only redirects does not count (the count is read on first use).
+func TestUnreadBadgeLazy(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ts := newTestServer(t, d)
+		me := ts.createPerson("Badge", false)
+		for i := 0; i < 3; i++ {
+			if _, err := d.Exec(context.Background(), `INSERT INTO notifications (person_id, kind, created_at) VALUES (?, 'test', ?)`, me, db.T(testNow)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, body := ts.get("/mon-espace", ts.sessionFor(me))
+		if !bytes.Contains([]byte(body), []byte(`<span class="badge">3<span class="visually-hidden">`)) {
+			t.Fatal("unread badge missing or wrong")
+		}
+		calls := 0
+		count := ts.UnreadCount
+		ts.UnreadCount = func(ctx context.Context, id int64) int { calls++; return count(ctx, id) }
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		ctx, err := ts.Sessions.Load(r.Context(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = r.WithContext(WithActor(ctx, &participe.Actor{PersonID: me}))
+		p := ts.newPage(r, "")
+		if calls != 0 {
+			t.Fatal("the count was read before use")
+		}
+		if p.Unread() != 3 || p.Unread() != 3 || calls != 1 {
+			t.Fatalf("unread %d after %d queries, want 3 after 1", p.Unread(), calls)
+		}
+	})
+}

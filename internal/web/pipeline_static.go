@@ -18,8 +18,9 @@ import (
 // else stays a dynamic action. TestStaticTemplatesRenderTheSame checks that pages
 // render byte for byte as with the dynamic templates.
 
-// constAction matches {{.T "key"}}, {{$.T "key"}}, {{.URL "/path"}}, {{$.URL "/path"}}.
-var constAction = regexp.MustCompile(`\{\{\s*\$?\.(T|URL) "([^"\\{}]*)"\s*\}\}`)
+// constAction matches {{.T "key"}}, {{$.T "key"}}, {{.URL "/path"}}, {{$.URL "/path"}},
+// and {{.HTMLLang}} / {{.AltLang}}, which depend on the language only.
+var constAction = regexp.MustCompile(`\{\{\s*\$?\.(?:(T|URL) "([^"\\{}]*)"|(HTMLLang|AltLang))\s*\}\}`)
 
 // urlAttrs take URLs: html/template escapes and normalizes their values differently.
 var urlAttrs = map[string]bool{"href": true, "src": true, "action": true, "formaction": true,
@@ -38,9 +39,21 @@ func bakeConstants(src, lang string, cat *i18n.Catalog) string {
 	last := 0
 	for _, m := range constAction.FindAllStringSubmatchIndex(src, -1) {
 		start, end := m[0], m[1]
-		kind, arg := src[m[2]:m[3]], src[m[4]:m[5]]
+		var kind, arg string
+		if m[2] >= 0 {
+			kind, arg = src[m[2]:m[3]], src[m[4]:m[5]]
+		} else {
+			kind = src[m[6]:m[7]]
+		}
 		repl, ok := "", false
 		switch ctx, attr, value := htmlContext(src[:start]); {
+		case kind == "HTMLLang" || kind == "AltLang":
+			p := Page{Lang: lang}
+			repl = p.HTMLLang()
+			if kind == "AltLang" {
+				repl = p.AltLang()
+			}
+			ok = ctx == ctxText || (ctx == ctxAttr && !urlAttrs[attr] && !strings.HasPrefix(attr, "on") && attr != "style")
 		case ctx == ctxText && kind == "T":
 			repl, ok = bakedText(cat, lang, arg)
 		case ctx == ctxAttr && kind == "T" && !urlAttrs[attr] && !strings.HasPrefix(attr, "on") && attr != "style":

@@ -99,6 +99,7 @@ func TestBakeConstantsContexts(t *testing.T) {
 		{`{{.T "no.such.key"}}`, `{{.T "no.such.key"}}`},
 		{`{{.T "site.name" .X}}`, `{{.T "site.name" .X}}`},
 		{`<p>{{$.T "site.name"}}</p>`, `<p>Participe</p>`},
+		{`<html lang="{{.HTMLLang}}"><a hreflang="{{.AltLang}}" href="{{.AltLangURL}}">`, `<html lang="fr-CA"><a hreflang="en-CA" href="{{.AltLangURL}}">`},
 	}
 	for _, c := range cases {
 		if got := bakeConstants(c.src, "fr", cat); got != c.want {

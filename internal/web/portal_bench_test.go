@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -39,6 +41,12 @@ func BenchmarkPortalPages(b *testing.B) {
 		{"calendar-list", "/calendrier?vue=liste"},
 		{"feed", "/flux/initiatives.atom"},
 		{"content", "/nous-joindre"},
+	}
+	if os.Getenv("PORTAL_BENCH_EACH_QUERY") != "" {
+		// One sub-benchmark per search, for the p95 over the set.
+		for n, q := range searchQueries {
+			pages = append(pages, struct{ name, path string }{fmt.Sprintf("q%02d", n), "/initiatives?q=" + q})
+		}
 	}
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) {

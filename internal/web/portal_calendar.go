@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,6 +47,8 @@ type calendarPage struct {
 	MonthURL   string
 	ListURL    string
 	ICSURL     string
+	// GridHTML is the month table (portal_render.go).
+	GridHTML template.HTML
 }
 
 // parseMonth reads ?mois=2026-11; ok is false when the value is present and wrong.
@@ -145,6 +148,7 @@ func (h *portal) calendar(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !p.ListView {
 		p.Weeks = buildMonth(&p, month, res.Items, now, link)
+		p.GridHTML = p.monthGrid()
 	}
 	h.s.render(w, r, http.StatusOK, "portal/calendar", &p)
 	return nil

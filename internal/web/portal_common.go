@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -123,7 +124,14 @@ func (p *portalPage) items(list []catalog.Initiative, q search.Query) []item {
 		out[n].Title = search.Highlight(title, q, 1000)
 		seg := search.Highlight(summary, q, search.DefaultSnippetRunes)
 		if !hasMatch(seg) {
+			tried := []string{summary}
 			for _, alt := range []string{p.L(i.DescriptionFR, i.DescriptionEN), i.SummaryFR, i.DescriptionFR} {
+				// On a French page the French texts are the localized ones: each
+				// text is searched once (a description is long).
+				if alt == "" || slices.Contains(tried, alt) {
+					continue
+				}
+				tried = append(tried, alt)
 				if s := search.Highlight(plainText(alt), q, search.DefaultSnippetRunes); hasMatch(s) {
 					seg = s
 					break
@@ -145,10 +153,9 @@ func hasMatch(segs []search.Segment) bool {
 }
 
 // plainText drops the Markdown marks a snippet would show literally.
-func plainText(md string) string {
-	r := strings.NewReplacer("**", "", "__", "", "#", "", "\n", " ", "`", "")
-	return r.Replace(md)
-}
+func plainText(md string) string { return plainTextReplacer.Replace(md) }
+
+var plainTextReplacer = strings.NewReplacer("**", "", "__", "", "#", "", "\n", " ", "`", "")
 
 // notFound is the error of an unknown slug (a 404 page in the visitor's language).
 func notFound(what string) error { return participe.Errorf(participe.ENOTFOUND, "%s not found", what) }

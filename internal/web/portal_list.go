@@ -144,8 +144,8 @@ func (h *portal) fillForm(r *http.Request, p *portalPage, ff *filterForm, f filt
 	ff.ThemeHTML = checkboxes("theme", ff.ThemeOpts)
 	ff.ModeHTML = checkboxes("mode", ff.ModeOpts)
 	ff.AudienceHTML = checkboxes("audience", ff.AudienceOpts)
-	ff.BodyHTML = selectOptions(ff.BodyOpts)
-	ff.RegionHTML = selectOptions(ff.RegionOpts)
+	ff.BodyHTML = checkboxes("body", ff.BodyOpts)
+	ff.RegionHTML = checkboxes("region", ff.RegionOpts)
 	label := func(key, value string) string {
 		switch key {
 		case filter.KeyQ:

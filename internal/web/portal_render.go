@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,17 +184,22 @@ func (p *portalPage) renderFilters(ff *filterForm) template.HTML {
 		b.WriteString(string(choices))
 		b.WriteString("\n</fieldset>")
 	}
-	sel := func(id, name, label, all string, options template.HTML) {
-		b.WriteString("\n" + `<div class="field">` + "\n  " + `<label for="` + id + `">` + esc(p.T(label)) + "</label>\n  " +
-			`<select id="` + id + `" name="` + name + `">` + "\n    " + `<option value="">` + esc(p.T(all)) + "</option>\n    ")
-		b.WriteString(string(options))
-		b.WriteString("\n  </select>\n</div>")
+	// Bodies and regions are long lists: several may be chosen (checkboxes, as the
+	// other filters), folded in a disclosure that is open when one is chosen.
+	many := func(legend, choose string, choices template.HTML, opts []option) {
+		b.WriteString("\n<fieldset>\n  <legend>" + esc(p.T(legend)) + "</legend>\n  " + `<details class="filter-choices"`)
+		if slices.ContainsFunc(opts, func(o option) bool { return o.Checked }) {
+			b.WriteString(" open")
+		}
+		b.WriteString(">\n    <summary>" + esc(p.T(choose)) + "</summary>\n    " + `<div class="filter-choices-list">` + "\n")
+		b.WriteString(string(choices))
+		b.WriteString("    </div>\n  </details>\n</fieldset>")
 	}
 	group("portal.filter.status", ff.StatusHTML)
 	group("portal.filter.theme", ff.ThemeHTML)
 	group("portal.filter.mode", ff.ModeHTML)
-	sel("f-body", "body", "portal.filter.body", "portal.filter.body.all", ff.BodyHTML)
-	sel("f-region", "region", "portal.filter.region", "portal.filter.region.all", ff.RegionHTML)
+	many("portal.filter.body", "portal.filter.body.choose", ff.BodyHTML, ff.BodyOpts)
+	many("portal.filter.region", "portal.filter.region.choose", ff.RegionHTML, ff.RegionOpts)
 	group("portal.filter.audience", ff.AudienceHTML)
 	b.WriteString("\n<fieldset>\n  <legend>" + esc(p.T("portal.filter.dates")) + "</legend>\n  " +
 		`<p class="hint" id="f-dates-hint">` + esc(p.T("portal.filter.dates.hint")) + "</p>\n  " +
@@ -281,4 +287,56 @@ func (p *portalPage) MD(src string) template.HTML {
 	mdMemo.m[src] = h
 	mdMemo.Unlock()
 	return h
+}
+
+// monthGrid is the month table of the calendar (up to 35 days with four events each:
+// a few hundred template actions before).
+func (p *calendarPage) monthGrid() template.HTML {
+	var b strings.Builder
+	b.Grow(40000)
+	today := esc(p.T("portal.calendar.today"))
+	opens, closes := esc(p.T("portal.calendar.opens")), esc(p.T("portal.calendar.closes"))
+	b.WriteString(`<table class="calendar-grid month-grid">` + "\n      <caption>" + esc(p.T("portal.calendar.caption", p.MonthLabel)) + "</caption>\n      <thead><tr>")
+	for _, d := range p.Weekdays {
+		b.WriteString(`<th scope="col"><abbr title="` + esc(d) + `">` + esc(d[:min(3, len(d))]) + "</abbr></th>")
+	}
+	b.WriteString("</tr></thead>\n      <tbody>\n      ")
+	for _, week := range p.Weeks {
+		b.WriteString("<tr>\n        ")
+		for _, d := range week {
+			if !d.InMonth {
+				b.WriteString(`<td class="out"></td>`)
+				continue
+			}
+			b.WriteString("<td")
+			if d.Today {
+				b.WriteString(` class="today"`)
+			}
+			b.WriteString(">\n          " + `<span class="day-number">` + strconv.Itoa(d.Day))
+			if d.Today {
+				b.WriteString(` <span class="visually-hidden">(` + today + ")</span>")
+			}
+			b.WriteString("</span>\n          ")
+			if len(d.Events) > 0 {
+				b.WriteString("<ul>")
+				for _, e := range d.Events {
+					if e.Start {
+						b.WriteString(`<li class="ev-start"><span class="ev-kind">` + opens)
+					} else {
+						b.WriteString(`<li class="ev-end"><span class="ev-kind">` + closes)
+					}
+					b.WriteString(`</span> <a href="` + esc(e.URL) + `">` + esc(e.Title) + "</a></li>")
+				}
+				b.WriteString("</ul>")
+			}
+			b.WriteString("\n          ")
+			if d.More != 0 {
+				b.WriteString(`<a href="` + esc(d.MoreURL) + `" class="more">` + esc(p.TN("portal.calendar.more", d.More)) + "</a>")
+			}
+			b.WriteString("\n        </td>")
+		}
+		b.WriteString("\n      </tr>")
+	}
+	b.WriteString("\n      </tbody>\n    </table>")
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 
 	"participe/internal/config"
 	"participe/internal/db"
+	"participe/internal/db/dbtest"
 	"participe/internal/participe"
 	"participe/internal/seedlarge"
 	"participe/internal/tools/proposals"
@@ -45,7 +47,25 @@ func openBenchDB(b *testing.B) *db.DB {
 //	PARTICIPE_BENCH_DB=sqlite:/tmp/copy-of-large.db go test ./internal/web/ \
 //	    -run X -bench ProposalPages -benchtime 2000x -cpuprofile cpu.out
 func BenchmarkProposalPages(b *testing.B) {
-	d := openBenchDB(b)
+	benchProposalPages(b, openBenchDB(b))
+}
+
+// BenchmarkProposalsPostgres runs the page and vote benchmarks on a throwaway
+// PostgreSQL cluster (dbtest) seeded by seed-large with smaller sizes (10,000 proposals
+// in the big initiative, 1,000 comments on its first proposal, 100,000 votes):
+//
+//	go test ./internal/web/ -run X -bench ProposalsPostgres -benchtime 1000x
+func BenchmarkProposalsPostgres(b *testing.B) {
+	d := dbtest.Postgres(b)
+	sizes := seedlarge.Sizes{Initiatives: 100, People: 5000, Proposals: 12000, Votes: 100000, Comments: 3000}
+	if err := seedlarge.Run(context.Background(), d, sizes, io.Discard); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("pages", func(b *testing.B) { benchProposalPages(b, d) })
+	b.Run("votes", func(b *testing.B) { benchProposalVotes(b, d) })
+}
+
+func benchProposalPages(b *testing.B, d *db.DB) {
 	cfg := config.Default()
 	cfg.Env = "development" // no background work (the results area's dashboard warm-up) in the CPU figures
 	s, err := New(Deps{Cfg: cfg, DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: participe.SystemClock{}})
@@ -53,10 +73,16 @@ func BenchmarkProposalPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	base := "/initiatives/" + seedlarge.BigInitiative + "/propositions"
+	var first int64
+	if err := d.QueryRow(context.Background(), `SELECT MIN(p.id) FROM proposals p JOIN initiatives i ON i.id = p.initiative_id WHERE i.slug = ?`,
+		seedlarge.BigInitiative).Scan(&first); err != nil {
+		b.Fatal(err)
+	}
+	page := fmt.Sprintf("%s/%d", base, first)
 	for _, t := range []struct{ name, path string }{{"list", base}, {"list-p2", base + "?page=2"}, {"list-p50", base + "?page=50"},
 		{"list-p400", base + "?page=400"}, {"newest", base + "?tri=recentes"}, {"debated", base + "?tri=debattues"},
-		{"rising", base + "?tri=montantes"}, {"theme", base + "?theme=1"}, {"page", base + "/1"},
-		{"more", base + "/1/commentaires?apres=00002575/00002576"}} {
+		{"rising", base + "?tri=montantes"}, {"unanswered", base + "?reponse=sans-reponse"}, {"page", page},
+		{"more", page + "/commentaires?apres=00002575/00002576"}} {
 		path := t.path
 		b.Run(t.name, func(b *testing.B) {
 			cpu0 := cpuNow()
@@ -79,7 +105,10 @@ func BenchmarkProposalPages(b *testing.B) {
 //
 //	PARTICIPE_BENCH_DB=sqlite:/tmp/copy-of-large.db go test ./internal/web/ -run X -bench ProposalVotes -benchtime 20000x
 func BenchmarkProposalVotes(b *testing.B) {
-	d := openBenchDB(b)
+	benchProposalVotes(b, openBenchDB(b))
+}
+
+func benchProposalVotes(b *testing.B, d *db.DB) {
 	ctx := context.Background()
 	var ids []int64
 	rows, err := d.Query(ctx, `SELECT p.id FROM proposals p JOIN initiatives i ON i.id = p.initiative_id WHERE i.slug = ?`, seedlarge.BigInitiative)

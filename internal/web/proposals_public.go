@@ -101,17 +101,19 @@ type proposalCard struct {
 
 type proposalListData struct {
 	Page
-	Cards      []proposalCard
-	CardsHTML  template.HTML
-	Support    bool
-	List       *proposals.ListPage
-	Sorts      []sortOption
-	Pager      Pager
-	Base       string
-	CanPropose bool
-	Open       bool
-	Following  bool
-	ThemeName  string
+	Cards       []proposalCard
+	CardsHTML   template.HTML
+	FiltersHTML template.HTML
+	SortsHTML   template.HTML
+	Support     bool
+	List        *proposals.ListPage
+	Sorts       []sortOption
+	Pager       Pager
+	Base        string
+	CanPropose  bool
+	Open        bool
+	Following   bool
+	ThemeName   string
 }
 
 func (h *proposalHandlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -182,6 +184,7 @@ func (h *proposalHandlers) list(w http.ResponseWriter, r *http.Request) error {
 		d.Following = h.notify.IsFollowing(r.Context(), viewer, notify.TargetInitiative, i.ID)
 	}
 	d.CardsHTML = renderCards(&d.Page, d.Cards, d.Support)
+	d.FiltersHTML, d.SortsHTML = renderListTools(d)
 	h.s.render(w, r, http.StatusOK, "proposals/list", d)
 	return nil
 }

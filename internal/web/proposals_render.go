@@ -217,3 +217,57 @@ func writeArgumentColumn(b *strings.Builder, d *proposalPageData, side string, l
 	}
 	b.WriteString(`</div>`)
 }
+
+// renderListTools writes the list's filter form (aside) and sort navigation, the parts
+// of the list page with loops (themes, answer states, sorts), as the template did.
+func renderListTools(d *proposalListData) (filters, sorts template.HTML) {
+	p := &d.Page
+	i := d.List.Initiative
+	q := d.List.Query
+	var b strings.Builder
+	b.Grow(2048)
+	b.WriteString(`<aside class="filters" aria-labelledby="filters-title"><h2 id="filters-title">` + esc(p.T("proposals.filters.title")) +
+		`</h2><form method="get" action="` + esc(p.URL(d.Base)) + `">`)
+	if q.Sort != proposals.SortSupport {
+		b.WriteString(`<input type="hidden" name="tri" value="` + esc(q.Sort) + `">`)
+	}
+	b.WriteString(`<div class="field"><label for="f-theme">` + esc(p.T("proposals.filters.theme")) + `</label><select id="f-theme" name="theme"><option value="">` +
+		esc(p.T("proposals.filters.all_themes")) + `</option>`)
+	for _, t := range i.Themes {
+		b.WriteString(`<option value="` + strconv.FormatInt(t.ID, 10) + `"`)
+		if t.ID == q.ThemeID {
+			b.WriteString(` selected`)
+		}
+		b.WriteString(`>` + esc(p.L(t.FR, t.EN)) + `</option>`)
+	}
+	b.WriteString(`</select></div><div class="field"><label for="f-answer">` + esc(p.T("proposals.filters.answer")) + `</label><select id="f-answer" name="reponse"><option value="">` +
+		esc(p.T("proposals.filters.all_answers")) + `</option><option value="` + proposals.AnswerNone + `"`)
+	if q.Answer == proposals.AnswerNone {
+		b.WriteString(` selected`)
+	}
+	b.WriteString(`>` + esc(p.T("proposals.filters.no_answer")) + `</option>`)
+	for _, st := range i.Settings.AnswerStates {
+		b.WriteString(`<option value="` + esc(st.Key) + `"`)
+		if st.Key == q.Answer {
+			b.WriteString(` selected`)
+		}
+		b.WriteString(`>` + esc(p.L(st.FR, st.EN)) + `</option>`)
+	}
+	b.WriteString(`</select></div><button type="submit" class="button button-secondary">` + esc(p.T("proposals.filters.apply")) + `</button></form></aside>`)
+	filters = template.HTML(b.String()) //nolint:gosec // every value is escaped above
+
+	var n strings.Builder
+	n.Grow(1024)
+	label := esc(p.T("proposals.sort.label"))
+	n.WriteString(`<nav aria-label="` + label + `" class="sort-nav"><p id="sort-label">` + label + `</p><ul class="chips" aria-labelledby="sort-label">`)
+	for _, s := range d.Sorts {
+		n.WriteString(`<li><a href="` + esc(s.URL) + `"`)
+		if s.Current {
+			n.WriteString(` aria-current="true" class="chip-current"`)
+		}
+		n.WriteString(`>` + esc(s.Label) + `</a></li>`)
+	}
+	n.WriteString(`</ul></nav>`)
+	sorts = template.HTML(n.String()) //nolint:gosec // every value is escaped above
+	return filters, sorts
+}

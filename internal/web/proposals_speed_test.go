@@ -117,3 +117,33 @@ func TestProposalArgumentColumns(t *testing.T) {
 		t.Errorf("too long argument: %d, text or error lost", res.StatusCode)
 	}
 }
+
+// The list's filters and sort navigation are written in Go too: the current choices are
+// selected and marked, values are escaped.
+func TestProposalListTools(t *testing.T) {
+	d := dbtest.SQLite(t)
+	f := newPropFixture(t, d)
+	base := "/initiatives/" + f.slug + "/propositions"
+	res, body := f.ts.get(fmt.Sprintf("%s?tri=recentes&theme=%d&reponse=sans-reponse", base, f.themeID))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("list = %d", res.StatusCode)
+	}
+	for _, want := range []string{
+		fmt.Sprintf(`<option value="%d" selected>Santé</option>`, f.themeID),
+		`<option value="sans-reponse" selected>`,
+		`<input type="hidden" name="tri" value="recentes">`,
+		`aria-current="true" class="chip-current">`,
+		`<label for="f-theme">`, `<label for="f-answer">`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("list misses %s", want)
+		}
+	}
+	if strings.Count(body, `aria-current="true" class="chip-current"`) != 1 {
+		t.Error("not exactly one current sort")
+	}
+	_, en := f.ts.get("/en" + base)
+	if !strings.Contains(en, `>Health</option>`) || !strings.Contains(en, `href="/en`+base+`?tri=recentes"`) {
+		t.Error("English list misses the English theme or sort links")
+	}
+}

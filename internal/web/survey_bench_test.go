@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -70,4 +71,34 @@ func cpuNow() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkSurveySubmitHTTP posts complete workbook responses one after the other through
+// the whole handler chain on SQLite and reports the process CPU per response (cpu-µs/op;
+// wall time on a shared machine says little). Each response is its own group commit
+// here, so the figure includes one commit and fsync per response: compare versions of
+// the code with it, not with the concurrent figure.
+//
+//	go test ./internal/web -run X -bench SurveySubmitHTTP -benchtime 1000x
+func BenchmarkSurveySubmitHTTP(b *testing.B) {
+	ts := newTestServer(b, dbtest.SQLite(b))
+	ts.loadDemo()
+	form, _ := url.ParseQuery("complete=1&q.type_organisation=communautaire&q.nom_organisme=Centre+Ahuntsic&q.perception=4&q.consultation_souhait=non&q.copie_notes=non&q.mesure_1=Un+guichet+unique&q.modes_preferes=internet&q.modes_preferes=telephone&q.avant_internet_org=Nos+notes&q.satisfaction=4")
+	bodies := make([]string, b.N)
+	for i := range bodies {
+		form.Set("idem", fmt.Sprintf("bench-%012d", i))
+		bodies[i] = form.Encode()
+	}
+	b.ResetTimer()
+	cpu0 := cpuNow()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest(http.MethodPost, wbBase+"/envoyer", strings.NewReader(bodies[i]))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		ts.ServeHTTP(rec, req)
+		if rec.Code != http.StatusSeeOther {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+	b.ReportMetric(float64((cpuNow()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }

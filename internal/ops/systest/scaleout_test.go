@@ -99,7 +99,8 @@ func waitLine(t *testing.T, r *bufio.Reader, want string) string {
 // its own process, on one PostgreSQL, and proves they share what matters: a session
 // made on A works on B; a rate limit counts attempts made on A and B together; jobs
 // enqueued through A and B run exactly once across the two workers; a live event
-// reaches SSE clients on both servers (LISTEN/NOTIFY); a cache invalidation published
+// reaches SSE clients on both servers (LISTEN/NOTIFY), and a real vote made on A reaches
+// a stream open on B; a cache invalidation published
 // once refreshes B's cached catalog at once; a back-office save on A refreshes the
 // public page B serves from its page cache at once.
 func TestScaleOutOnPostgres(t *testing.T) {
@@ -266,6 +267,10 @@ func TestScaleOutOnPostgres(t *testing.T) {
 		if !cached {
 			t.Log("note: B did not cache the bodies list, the invalidation was not needed")
 		}
+	})
+
+	t.Run("a vote made on A reaches a page open on B", func(t *testing.T) {
+		testVoteOnAReachesB(t, ctx, d, a, b, hash, password)
 	})
 
 	t.Run("catalog write on A refreshes B's cached page at once", func(t *testing.T) {

@@ -3,7 +3,7 @@
 -- rows for the 500,000-response survey. survey_totals keeps the same counts per
 -- (channel, question, option) only, a few hundred rows per channel.
 --
--- A trigger keeps it in step with survey_counts, so every writer of survey_counts (web
+-- Triggers keep it in step with survey_counts, so every writer of survey_counts (web
 -- responses, paper entry, double-entry corrections, seed-large) maintains it and it
 -- cannot drift. shard mirrors survey_counts.shard: concurrent responses update one of 8
 -- rows per cell instead of queueing on one row lock.
@@ -21,32 +21,54 @@ INSERT INTO survey_totals (survey_id, channel, question_key, option_key, shard, 
     SELECT survey_id, channel, question_key, option_key, shard, SUM(n) FROM survey_counts
     GROUP BY survey_id, channel, question_key, option_key, shard;
 
-CREATE FUNCTION survey_counts_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Statement-level triggers with transition tables: one call per statement and one
+-- set-based upsert of the statement's rows, instead of a PL/pgSQL call per row (which
+-- measured +0.6 ms of PostgreSQL CPU per web response, 23 cells). An INSERT … ON CONFLICT
+-- DO UPDATE fires both the INSERT trigger (rows inserted) and the UPDATE trigger (rows
+-- updated, old and new). ORDER BY: rows are locked in one global order, so concurrent
+-- responses cannot deadlock on survey_totals.
+CREATE FUNCTION survey_counts_totals_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.survey_id = OLD.survey_id AND NEW.channel = OLD.channel
-        AND NEW.question_key = OLD.question_key AND NEW.option_key = OLD.option_key AND NEW.shard = OLD.shard THEN
-        -- The usual update only changes n (the upsert of a response's cells).
-        UPDATE survey_totals SET n = n + NEW.n - OLD.n
-            WHERE survey_id = NEW.survey_id AND channel = NEW.channel AND question_key = NEW.question_key
-            AND option_key = NEW.option_key AND shard = NEW.shard;
-        RETURN NULL;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE survey_totals SET n = n - OLD.n
-            WHERE survey_id = OLD.survey_id AND channel = OLD.channel AND question_key = OLD.question_key
-            AND option_key = OLD.option_key AND shard = OLD.shard;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO survey_totals (survey_id, channel, question_key, option_key, shard, n)
-            VALUES (NEW.survey_id, NEW.channel, NEW.question_key, NEW.option_key, NEW.shard, NEW.n)
-            ON CONFLICT (survey_id, channel, question_key, option_key, shard) DO UPDATE SET n = survey_totals.n + excluded.n;
-    END IF;
+    INSERT INTO survey_totals (survey_id, channel, question_key, option_key, shard, n)
+        SELECT survey_id, channel, question_key, option_key, shard, SUM(n) FROM new_rows
+        GROUP BY survey_id, channel, question_key, option_key, shard
+        ORDER BY survey_id, channel, question_key, option_key, shard
+        ON CONFLICT (survey_id, channel, question_key, option_key, shard) DO UPDATE SET n = survey_totals.n + excluded.n;
     RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER survey_counts_totals AFTER INSERT OR UPDATE OR DELETE ON survey_counts
-    FOR EACH ROW EXECUTE FUNCTION survey_counts_totals();
+CREATE FUNCTION survey_counts_totals_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO survey_totals (survey_id, channel, question_key, option_key, shard, n)
+        SELECT survey_id, channel, question_key, option_key, shard, SUM(n) FROM (
+            SELECT survey_id, channel, question_key, option_key, shard, n FROM new_rows
+            UNION ALL
+            SELECT survey_id, channel, question_key, option_key, shard, -n FROM old_rows) d
+        GROUP BY survey_id, channel, question_key, option_key, shard
+        ORDER BY survey_id, channel, question_key, option_key, shard
+        ON CONFLICT (survey_id, channel, question_key, option_key, shard) DO UPDATE SET n = survey_totals.n + excluded.n;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION survey_counts_totals_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO survey_totals (survey_id, channel, question_key, option_key, shard, n)
+        SELECT survey_id, channel, question_key, option_key, shard, -SUM(n) FROM old_rows
+        GROUP BY survey_id, channel, question_key, option_key, shard
+        ORDER BY survey_id, channel, question_key, option_key, shard
+        ON CONFLICT (survey_id, channel, question_key, option_key, shard) DO UPDATE SET n = survey_totals.n + excluded.n;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER survey_counts_totals_insert AFTER INSERT ON survey_counts
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION survey_counts_totals_add();
+CREATE TRIGGER survey_counts_totals_update AFTER UPDATE ON survey_counts
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION survey_counts_totals_change();
+CREATE TRIGGER survey_counts_totals_delete AFTER DELETE ON survey_counts
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION survey_counts_totals_remove();
 
 -- Region and age-group filters read only their slice of survey_counts instead of every
 -- row of the survey. n is not in these indexes, so the per-response upsert (which only

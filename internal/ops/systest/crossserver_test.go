@@ -14,6 +14,8 @@ import (
 
 	"participe/internal/catalog"
 	"participe/internal/db"
+	"participe/internal/participe"
+	"participe/internal/tools/proposals"
 )
 
 // pageCacheTTL is the portal's page-cache lifetime (internal/web/portal_cache.go): a
@@ -29,13 +31,13 @@ const staffTOTPSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 func seedPublishedInitiative(t *testing.T, ctx context.Context, d *db.DB, passwordHash string) (*catalog.Initiative, string) {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
-	tag := strconv.FormatInt(now.UnixNano(), 36)
+	tag := strconv.FormatInt(time.Now().UnixNano(), 36) // unique per call: now is truncated
 	email := "admin-" + tag + "@example.test"
 	i := &catalog.Initiative{Slug: "invalidation-" + tag, Kind: "consultation", State: catalog.StatePublished,
 		TitleFR: "Titre initial " + tag, TitleEN: "Original title " + tag,
 		SummaryFR: "Un résumé pour l'essai d'invalidation.", SummaryEN: "A summary.",
 		StartsAt: now.Add(-24 * time.Hour), EndsAt: now.Add(30 * 24 * time.Hour), PublishedAt: now.Add(-time.Hour),
-		CreatedAt: now, UpdatedAt: now}
+		CreatedAt: now, UpdatedAt: now, Tools: []string{proposals.Tool}}
 	err := d.Write(ctx, func(tx *db.Tx) error {
 		var err error
 		if i.BodyID, err = tx.InsertID(ctx, `INSERT INTO bodies (slug, name_fr, name_en) VALUES (?, ?, ?) RETURNING id`,
@@ -103,7 +105,7 @@ func initiativeForm(i *catalog.Initiative) url.Values {
 	}
 	return url.Values{"slug": {i.Slug}, "kind": {i.Kind}, "title_fr": {i.TitleFR}, "title_en": {i.TitleEN},
 		"summary_fr": {i.SummaryFR}, "summary_en": {i.SummaryEN},
-		"starts_at": {local(i.StartsAt)}, "ends_at": {local(i.EndsAt)}}
+		"starts_at": {local(i.StartsAt)}, "ends_at": {local(i.EndsAt)}, "tools": i.Tools}
 }
 
 // testCatalogWriteOnAReachesB: a manager renames an initiative on A (the back office);
@@ -147,4 +149,41 @@ func testCatalogWriteOnAReachesB(t *testing.T, ctx context.Context, d *db.DB, a,
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// testVoteOnAReachesB: a person votes through A (the real form post); a page open on B
+// (its Server-Sent-Event stream) gets the proposal's new count without reloading.
+func testVoteOnAReachesB(t *testing.T, ctx context.Context, d *db.DB, a, b *Proc, passwordHash, password string) {
+	i, _ := seedPublishedInitiative(t, ctx, d, passwordHash)
+	var voterID int64
+	email := "votante-" + i.Slug + "@example.test"
+	now := time.Now()
+	if err := d.QueryRow(ctx, `INSERT INTO people (email, pseudonym, password_hash, email_verified_at, created_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, email, "Votante", passwordHash, db.T(now), db.T(now)).Scan(&voterID); err != nil {
+		t.Fatal(err)
+	}
+	svc := proposals.New(d, participe.SystemClock{}, nil, nil, t.TempDir())
+	pid, err := svc.Submit(ctx, &participe.Actor{PersonID: voterID}, i.Slug, proposals.ProposalInput{
+		Title: "Des pistes cyclables protégées", Body: "Relier les quartiers par des pistes cyclables séparées de la circulation."})
+	if err != nil {
+		t.Fatalf("submit a proposal: %v", err)
+	}
+	res := postForm(t, a.URL+"/connexion", url.Values{"email": {email}, "password": {password}})
+	session := sessionCookie(res)
+	if res.StatusCode != http.StatusSeeOther || session == nil {
+		t.Fatalf("sign-in on A: %d", res.StatusCode)
+	}
+	topic := "proposal:" + strconv.FormatInt(pid, 10)
+	onB, stop := openStream(t, b.URL, topic)
+	defer stop()
+	sent := time.Now()
+	res = postForm(t, fmt.Sprintf("%s/initiatives/%s/propositions/%d/vote", a.URL, i.Slug, pid), url.Values{"value": {"1"}}, session)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("vote on A: %d\n%s", res.StatusCode, a.Output())
+	}
+	line := waitLine(t, onB, "data: ")
+	if !strings.Contains(line, `"votes_for":1`) {
+		t.Fatalf("B's stream got %s", line)
+	}
+	t.Logf("the vote posted to A reached B's stream %v after the request was sent", time.Since(sent).Round(100*time.Microsecond))
 }
