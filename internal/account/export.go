@@ -26,31 +26,18 @@ type personTable struct{ Table, Column string }
 // ties a row to a person (person_id or author_id), so tables added by other areas are
 // exported without changes here.
 func (s *Service) personTables(ctx context.Context) ([]personTable, error) {
-	var out []personTable
+	q := `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND p.name IN ('person_id', 'author_id') ORDER BY m.name, p.name`
 	if s.DB.Engine == db.Postgres {
-		rows, err := s.DB.Query(ctx, `SELECT table_name, column_name FROM information_schema.columns
-			WHERE table_schema = current_schema() AND column_name IN ('person_id', 'author_id') ORDER BY table_name, column_name`)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var t personTable
-			if err := rows.Scan(&t.Table, &t.Column); err != nil {
-				return nil, err
-			}
-			if !skipTables[t.Table] {
-				out = append(out, t)
-			}
-		}
-		return out, rows.Err()
+		q = `SELECT table_name, column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND column_name IN ('person_id', 'author_id') ORDER BY table_name, column_name`
 	}
-	rows, err := s.DB.Query(ctx, `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND p.name IN ('person_id', 'author_id') ORDER BY m.name, p.name`)
+	rows, err := s.DB.Query(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var out []personTable
 	for rows.Next() {
 		var t personTable
 		if err := rows.Scan(&t.Table, &t.Column); err != nil {

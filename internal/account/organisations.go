@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -118,7 +119,7 @@ func (s *Service) CreateOrganisation(ctx context.Context, personID int64, name, 
 	if n := utf8.RuneCountInString(name); n < 2 || n > 120 {
 		fe.add(participe.FieldError("name", "account.org.name_invalid"))
 	}
-	if !contains(OrganisationKinds, kind) {
+	if !slices.Contains(OrganisationKinds, kind) {
 		fe.add(participe.FieldError("kind", "form.error.required"))
 	}
 	if err := fe.err(); err != nil {

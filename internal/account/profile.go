@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"participe/internal/db"
@@ -59,7 +60,7 @@ func (s *Service) UpdateProfile(ctx context.Context, personID int64, in ProfileI
 	var fe FieldErrors
 	pseudo, err := CheckPseudonym(in.Pseudonym)
 	fe.add(err)
-	if in.AgeGroup != "" && !contains(AgeGroups, in.AgeGroup) {
+	if in.AgeGroup != "" && !slices.Contains(AgeGroups, in.AgeGroup) {
 		fe.add(participe.FieldError("age_group", "form.error.invalid"))
 	}
 	if in.Locale != "fr" && in.Locale != "en" {
@@ -82,15 +83,6 @@ func (s *Service) UpdateProfile(ctx context.Context, personID int64, in ProfileI
 	_, err = s.DB.Exec(ctx, `UPDATE people SET pseudonym = ?, region_code = ?, age_group = ?, locale = ? WHERE id = ? AND deleted_at IS NULL`,
 		pseudo, region, in.AgeGroup, in.Locale, personID)
 	return err
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // RequestEmailChange mails a confirmation link to the new address; the address

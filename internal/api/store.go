@@ -17,15 +17,14 @@ import (
 // id LIMIT n+1), so every page costs the same however deep the client goes. Bodies,
 // themes and the initiatives' themes come from an in-memory copy (lookups.go).
 type Store struct {
-	db      *db.DB
-	clock   participe.Clock
-	Results *results.Service
-	cache   lookupCache
+	db    *db.DB
+	clock participe.Clock
+	cache lookupCache
 }
 
 // NewStore builds the store.
-func NewStore(d *db.DB, clock participe.Clock, r *results.Service) *Store {
-	return &Store{db: d, clock: clock, Results: r}
+func NewStore(d *db.DB, clock participe.Clock) *Store {
+	return &Store{db: d, clock: clock}
 }
 
 func iso(t time.Time) string { return t.UTC().Format(time.RFC3339) }

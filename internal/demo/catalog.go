@@ -9,89 +9,112 @@ import (
 	"participe/internal/db"
 )
 
+// The types below are the data/*.json format (brief/demo-format.md); data_test.go
+// decodes the files strictly into them, so every field of the format is here, even
+// the ones the loader does not store.
+
+type socialData struct {
+	Network string `json:"network"`
+	Handle  string `json:"handle"`
+	URL     string `json:"url"`
+}
+
 type bodyData struct {
-	Slug          string
-	Acronym       string
-	NameFR        string `json:"name_fr"`
-	NameEN        string `json:"name_en"`
-	Kind          string
-	DescriptionFR string `json:"description_fr"`
-	DescriptionEN string `json:"description_en"`
-	MissionFR     string `json:"mission_fr"`
-	MissionEN     string `json:"mission_en"`
-	Website       string
-	Social        []struct{ Network, Handle, URL string }
+	Slug          string       `json:"slug"`
+	Acronym       string       `json:"acronym"`
+	NameFR        string       `json:"name_fr"`
+	NameEN        string       `json:"name_en"`
+	Kind          string       `json:"kind"`
+	DescriptionFR string       `json:"description_fr"`
+	DescriptionEN string       `json:"description_en"`
+	MissionFR     string       `json:"mission_fr"`
+	MissionEN     string       `json:"mission_en"`
+	Website       string       `json:"website"`
+	Social        []socialData `json:"social"`
 }
 
 type themeData struct {
-	Slug          string
+	Slug          string `json:"slug"`
 	NameFR        string `json:"name_fr"`
 	NameEN        string `json:"name_en"`
 	DescriptionFR string `json:"description_fr"`
 	DescriptionEN string `json:"description_en"`
 }
 
+type regionData struct {
+	Code            string             `json:"code"`
+	NameFR          string             `json:"name_fr"`
+	NameEN          string             `json:"name_en"`
+	Population      int64              `json:"population"`
+	AgeDistribution map[string]float64 `json:"age_distribution"`
+}
+
 type regionsData struct {
-	Regions []struct {
-		Code       string
-		NameFR     string `json:"name_fr"`
-		NameEN     string `json:"name_en"`
-		Population int64
-	}
+	SourceFR  string       `json:"source_fr"`
+	SourceEN  string       `json:"source_en"`
+	SourceURL string       `json:"source_url"`
+	Year      int          `json:"year"`
+	AgeGroups []string     `json:"age_groups"`
+	Regions   []regionData `json:"regions"`
 }
 
 type modeData struct {
-	Mode      string
+	Mode      string `json:"mode"`
 	DetailsFR string `json:"details_fr"`
 	DetailsEN string `json:"details_en"`
-	Address   string
-	Phone     string
-	URL       string
+	Address   string `json:"address"`
+	Phone     string `json:"phone"`
+	URL       string `json:"url"`
+}
+
+type resultsData struct {
+	PublishedDaysAgo int    `json:"published_days_ago"`
+	SummaryFR        string `json:"summary_fr"`
+	SummaryEN        string `json:"summary_en"`
 }
 
 type initiativeData struct {
-	Slug, Body, Kind, State string
-	Featured                bool
-	TitleFR                 string `json:"title_fr"`
-	TitleEN                 string `json:"title_en"`
-	SummaryFR               string `json:"summary_fr"`
-	SummaryEN               string `json:"summary_en"`
-	DescriptionFR           string `json:"description_fr"`
-	DescriptionEN           string `json:"description_en"`
-	HowFR                   string `json:"how_fr"`
-	HowEN                   string `json:"how_en"`
-	UseFR                   string `json:"use_fr"`
-	UseEN                   string `json:"use_en"`
-	AccessibilityFR         string `json:"accessibility_fr"`
-	AccessibilityEN         string `json:"accessibility_en"`
-	PartnersFR              string `json:"partners_fr"`
-	PartnersEN              string `json:"partners_en"`
-	ContactName             string `json:"contact_name"`
-	ContactEmail            string `json:"contact_email"`
-	ContactPhone            string `json:"contact_phone"`
-	StartsInDays            int    `json:"starts_in_days"`
-	EndsInDays              int    `json:"ends_in_days"`
-	Participants            int64
-	Themes                  []string
-	Regions                 []string
-	Audiences               []string
-	Modes                   []modeData
-	Tools                   []string
-	Results                 *struct {
-		PublishedDaysAgo int    `json:"published_days_ago"`
-		SummaryFR        string `json:"summary_fr"`
-		SummaryEN        string `json:"summary_en"`
-	}
+	Slug            string       `json:"slug"`
+	Body            string       `json:"body"`
+	Kind            string       `json:"kind"`
+	State           string       `json:"state"`
+	Featured        bool         `json:"featured"`
+	TitleFR         string       `json:"title_fr"`
+	TitleEN         string       `json:"title_en"`
+	SummaryFR       string       `json:"summary_fr"`
+	SummaryEN       string       `json:"summary_en"`
+	DescriptionFR   string       `json:"description_fr"`
+	DescriptionEN   string       `json:"description_en"`
+	HowFR           string       `json:"how_fr"`
+	HowEN           string       `json:"how_en"`
+	UseFR           string       `json:"use_fr"`
+	UseEN           string       `json:"use_en"`
+	AccessibilityFR string       `json:"accessibility_fr"`
+	AccessibilityEN string       `json:"accessibility_en"`
+	PartnersFR      string       `json:"partners_fr"`
+	PartnersEN      string       `json:"partners_en"`
+	ContactName     string       `json:"contact_name"`
+	ContactEmail    string       `json:"contact_email"`
+	ContactPhone    string       `json:"contact_phone"`
+	StartsInDays    int          `json:"starts_in_days"`
+	EndsInDays      int          `json:"ends_in_days"`
+	Participants    int64        `json:"participants"`
+	Themes          []string     `json:"themes"`
+	Regions         []string     `json:"regions"`
+	Audiences       []string     `json:"audiences"`
+	Modes           []modeData   `json:"modes"`
+	Tools           []string     `json:"tools"`
+	Results         *resultsData `json:"results"`
 }
 
 type newsData struct {
-	Body      string
+	Body      string `json:"body"`
 	TitleFR   string `json:"title_fr"`
 	TitleEN   string `json:"title_en"`
 	SummaryFR string `json:"summary_fr"`
 	SummaryEN string `json:"summary_en"`
-	URL       string
-	DaysAgo   int `json:"days_ago"`
+	URL       string `json:"url"`
+	DaysAgo   int    `json:"days_ago"`
 }
 
 // day returns midnight-ish (9 h, Québec) n days from now, so demo dates look real.

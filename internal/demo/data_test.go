@@ -4,8 +4,8 @@ package demo
 // shared format contract (brief/demo-format.md), so that a typo in a slug or a
 // missing English text is caught here rather than when `participe demo` runs.
 // They read the files from disk on purpose: they do not depend on how the
-// loader embeds them. Type names carry a "dt" prefix so they cannot clash with
-// the loader's own types in this package.
+// loader embeds them, but decode into the loader's own types (catalog.go), strictly,
+// so the loader and the format cannot drift apart.
 
 import (
 	"bytes"
@@ -18,110 +18,6 @@ import (
 	"testing"
 	"unicode/utf8"
 )
-
-type dtSocial struct {
-	Network string `json:"network"`
-	Handle  string `json:"handle"`
-	URL     string `json:"url"`
-}
-
-type dtBody struct {
-	Slug          string     `json:"slug"`
-	Acronym       string     `json:"acronym"`
-	NameFR        string     `json:"name_fr"`
-	NameEN        string     `json:"name_en"`
-	Kind          string     `json:"kind"`
-	DescriptionFR string     `json:"description_fr"`
-	DescriptionEN string     `json:"description_en"`
-	MissionFR     string     `json:"mission_fr"`
-	MissionEN     string     `json:"mission_en"`
-	Website       string     `json:"website"`
-	Social        []dtSocial `json:"social"`
-}
-
-type dtTheme struct {
-	Slug          string `json:"slug"`
-	NameFR        string `json:"name_fr"`
-	NameEN        string `json:"name_en"`
-	DescriptionFR string `json:"description_fr"`
-	DescriptionEN string `json:"description_en"`
-}
-
-type dtRegion struct {
-	Code            string             `json:"code"`
-	NameFR          string             `json:"name_fr"`
-	NameEN          string             `json:"name_en"`
-	Population      int                `json:"population"`
-	AgeDistribution map[string]float64 `json:"age_distribution"`
-}
-
-type dtRegions struct {
-	SourceFR  string     `json:"source_fr"`
-	SourceEN  string     `json:"source_en"`
-	SourceURL string     `json:"source_url"`
-	Year      int        `json:"year"`
-	AgeGroups []string   `json:"age_groups"`
-	Regions   []dtRegion `json:"regions"`
-}
-
-type dtMode struct {
-	Mode      string `json:"mode"`
-	DetailsFR string `json:"details_fr"`
-	DetailsEN string `json:"details_en"`
-	Address   string `json:"address"`
-	Phone     string `json:"phone"`
-	URL       string `json:"url"`
-}
-
-type dtResults struct {
-	PublishedDaysAgo int    `json:"published_days_ago"`
-	SummaryFR        string `json:"summary_fr"`
-	SummaryEN        string `json:"summary_en"`
-}
-
-type dtInitiative struct {
-	Slug            string     `json:"slug"`
-	Body            string     `json:"body"`
-	Kind            string     `json:"kind"`
-	State           string     `json:"state"`
-	Featured        bool       `json:"featured"`
-	TitleFR         string     `json:"title_fr"`
-	TitleEN         string     `json:"title_en"`
-	SummaryFR       string     `json:"summary_fr"`
-	SummaryEN       string     `json:"summary_en"`
-	DescriptionFR   string     `json:"description_fr"`
-	DescriptionEN   string     `json:"description_en"`
-	HowFR           string     `json:"how_fr"`
-	HowEN           string     `json:"how_en"`
-	UseFR           string     `json:"use_fr"`
-	UseEN           string     `json:"use_en"`
-	AccessibilityFR string     `json:"accessibility_fr"`
-	AccessibilityEN string     `json:"accessibility_en"`
-	PartnersFR      string     `json:"partners_fr"`
-	PartnersEN      string     `json:"partners_en"`
-	ContactName     string     `json:"contact_name"`
-	ContactEmail    string     `json:"contact_email"`
-	ContactPhone    string     `json:"contact_phone"`
-	StartsInDays    int        `json:"starts_in_days"`
-	EndsInDays      int        `json:"ends_in_days"`
-	Participants    int        `json:"participants"`
-	Themes          []string   `json:"themes"`
-	Regions         []string   `json:"regions"`
-	Audiences       []string   `json:"audiences"`
-	Modes           []dtMode   `json:"modes"`
-	Tools           []string   `json:"tools"`
-	Results         *dtResults `json:"results"`
-}
-
-type dtNews struct {
-	Body      string `json:"body"`
-	TitleFR   string `json:"title_fr"`
-	TitleEN   string `json:"title_en"`
-	SummaryFR string `json:"summary_fr"`
-	SummaryEN string `json:"summary_en"`
-	URL       string `json:"url"`
-	DaysAgo   int    `json:"days_ago"`
-}
 
 func dtSet(xs ...string) map[string]bool {
 	m := make(map[string]bool, len(xs))
@@ -212,7 +108,7 @@ func dtCheckFrench(t *testing.T, where, s string) {
 }
 
 func TestDemoBodies(t *testing.T) {
-	var bodies []dtBody
+	var bodies []bodyData
 	dtLoad(t, "bodies.json", &bodies)
 	if len(bodies) < 12 {
 		t.Errorf("got %d bodies, want at least 12", len(bodies))
@@ -245,7 +141,7 @@ func TestDemoBodies(t *testing.T) {
 }
 
 func TestDemoThemesAndRegions(t *testing.T) {
-	var themes []dtTheme
+	var themes []themeData
 	dtLoad(t, "themes.json", &themes)
 	if len(themes) < 10 {
 		t.Errorf("got %d themes, want about 12", len(themes))
@@ -259,7 +155,7 @@ func TestDemoThemesAndRegions(t *testing.T) {
 		dtCheckText(t, "theme "+th.Slug, th)
 	}
 
-	var r dtRegions
+	var r regionsData
 	dtLoad(t, "regions.json", &r)
 	dtCheckText(t, "regions", r)
 	if r.Year < 2020 || !strings.HasPrefix(r.SourceURL, "https://") {
@@ -268,7 +164,7 @@ func TestDemoThemesAndRegions(t *testing.T) {
 	if len(r.Regions) != 17 {
 		t.Fatalf("got %d regions, want the 17 administrative regions", len(r.Regions))
 	}
-	total := 0
+	var total int64
 	for i, reg := range r.Regions {
 		want := []string{"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17"}[i]
 		if reg.Code != want {
@@ -297,10 +193,10 @@ func TestDemoThemesAndRegions(t *testing.T) {
 }
 
 func TestDemoInitiatives(t *testing.T) {
-	var bodies []dtBody
-	var themes []dtTheme
-	var regions dtRegions
-	var inits []dtInitiative
+	var bodies []bodyData
+	var themes []themeData
+	var regions regionsData
+	var inits []initiativeData
 	dtLoad(t, "bodies.json", &bodies)
 	dtLoad(t, "themes.json", &themes)
 	dtLoad(t, "regions.json", &regions)
@@ -320,7 +216,7 @@ func TestDemoInitiatives(t *testing.T) {
 	if len(inits) < 45 {
 		t.Errorf("got %d initiatives, want at least 45", len(inits))
 	}
-	slugs := map[string]*dtInitiative{}
+	slugs := map[string]*initiativeData{}
 	statuses := map[string]int{}
 	usedBodies, usedThemes, usedKinds := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	featured := 0
@@ -464,8 +360,8 @@ func dtContains(xs []string, x string) bool {
 }
 
 func TestDemoNews(t *testing.T) {
-	var bodies []dtBody
-	var news []dtNews
+	var bodies []bodyData
+	var news []newsData
 	dtLoad(t, "bodies.json", &bodies)
 	dtLoad(t, "news.json", &news)
 	bodySet := map[string]bool{}

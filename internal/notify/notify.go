@@ -230,7 +230,9 @@ func (s *Service) fanoutBatch(ctx context.Context, tx *db.Tx, ev Event, params s
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := tx.Query(ctx, `SELECT p.id, COALESCE(p.email, ''), p.locale, COALESCE(np.email_mode, 'immediate')
+	// Only a verified address gets email: an account opened with someone else's address
+	// must not make Participe write to that person (in-app notifications still appear).
+	rows, err := tx.Query(ctx, `SELECT p.id, CASE WHEN p.email_verified_at IS NULL THEN '' ELSE COALESCE(p.email, '') END, p.locale, COALESCE(np.email_mode, 'immediate')
 		FROM people p LEFT JOIN notification_prefs np ON np.person_id = p.id
 		WHERE p.id IN (`+placeholders(len(ids))+`) AND p.deleted_at IS NULL ORDER BY p.id`, args...)
 	if err != nil {
@@ -332,7 +334,7 @@ func (s *Service) digest(ctx context.Context, payload []byte) error {
 	return s.db.Write(ctx, func(tx *db.Tx) error {
 		var email *string
 		var locale string
-		err := tx.QueryRow(ctx, `SELECT email, locale FROM people WHERE id = ? AND deleted_at IS NULL`, p.PersonID).Scan(&email, &locale)
+		err := tx.QueryRow(ctx, `SELECT email, locale FROM people WHERE id = ? AND deleted_at IS NULL AND email_verified_at IS NOT NULL`, p.PersonID).Scan(&email, &locale)
 		if db.IsNoRows(err) || (err == nil && (email == nil || *email == "")) {
 			return nil
 		}

@@ -24,7 +24,8 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 var testNow = time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
 
 // newTestService returns the service on d with n people following initiative 1: every
-// 7th reads digests, every 11th wants no email, the others immediate emails.
+// 7th reads digests, every 11th wants no email, the others immediate emails; the people
+// with i % 13 == 5 never verified their address, so they get no email at all.
 func newTestService(t *testing.T, d *db.DB, n int) (*Service, *jobs.Queue) {
 	t.Helper()
 	ctx := context.Background()
@@ -38,8 +39,12 @@ func newTestService(t *testing.T, d *db.DB, n int) (*Service, *jobs.Queue) {
 	s.Register(q)
 	err = d.Write(ctx, func(tx *db.Tx) error {
 		for i := range n {
-			id, err := tx.InsertID(ctx, `INSERT INTO people (email, pseudonym, created_at) VALUES (?, ?, ?) RETURNING id`,
-				fmt.Sprintf("p%d@example.test", i), fmt.Sprintf("P%d", i), db.T(testNow))
+			verified := db.T(testNow)
+			if i%13 == 5 {
+				verified = db.Time{}
+			}
+			id, err := tx.InsertID(ctx, `INSERT INTO people (email, pseudonym, created_at, email_verified_at) VALUES (?, ?, ?, ?) RETURNING id`,
+				fmt.Sprintf("p%d@example.test", i), fmt.Sprintf("P%d", i), db.T(testNow), verified)
 			if err != nil {
 				return err
 			}
@@ -80,6 +85,7 @@ func count(t *testing.T, d *db.DB, q string, args ...any) int {
 func expected(n int) (immediate, digest int) {
 	for i := range n {
 		switch {
+		case i%13 == 5:
 		case i%7 == 0:
 			digest++
 		case i%11 == 0:

@@ -129,6 +129,63 @@ func requirePerson(r *http.Request) (*participe.Actor, error) {
 
 // redirect sends a 303 to a French path, localized.
 func (h *accountHandlers) redirect(w http.ResponseWriter, r *http.Request, path string) error {
+	return seeOther(w, r, path)
+}
+
+// seeOther sends a 303 to a French path, localized (account and back-office forms).
+func seeOther(w http.ResponseWriter, r *http.Request, path string) error {
 	http.Redirect(w, r, LocalPath(LangFrom(r.Context()), path), http.StatusSeeOther)
 	return nil
+}
+
+// doneTo flashes the success message msgKey and sends a 303 to path (French, localized):
+// the end of every form that worked.
+func doneTo(s *Server, w http.ResponseWriter, r *http.Request, msgKey, path string) error {
+	s.SetFlash(r.Context(), "success", s.Cat.T(LangFrom(r.Context()), msgKey))
+	return seeOther(w, r, path)
+}
+
+// renderFormError shows err on the form page tmpl (data, whose Page is p) when it is
+// for the form (see showFormError) and returns nil; any other error is returned for
+// the error page.
+func renderFormError(s *Server, w http.ResponseWriter, r *http.Request, p *Page, data any, tmpl, field string, err error) error {
+	if st := showFormError(p, err, field); st != 0 {
+		s.render(w, r, st, tmpl, data)
+		return nil
+	}
+	return err
+}
+
+// formError shows a service error on the account form tmpl, next to field by default.
+func (h *accountHandlers) formError(w http.ResponseWriter, r *http.Request, p *accountPage, tmpl, field string, err error) error {
+	return renderFormError(h.s, w, r, &p.Page, p, tmpl, field, err)
+}
+
+// done ends an account form that worked: success message, then path.
+func (h *accountHandlers) done(w http.ResponseWriter, r *http.Request, msgKey, path string) error {
+	return doneTo(h.s, w, r, msgKey, path)
+}
+
+// postingPerson is the signed-in person of a posted form, with the form parsed.
+func postingPerson(r *http.Request) (*participe.Actor, error) {
+	a, err := requirePerson(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := parseForm(r); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// posted loads a "Mon espace" page with load, then parses the posted form.
+func (h *accountHandlers) posted(r *http.Request, load func(*http.Request) (*accountPage, *participe.Actor, error)) (*accountPage, *participe.Actor, error) {
+	p, a, err := load(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := parseForm(r); err != nil {
+		return nil, nil, err
+	}
+	return p, a, nil
 }

@@ -42,11 +42,7 @@ func (h *accountHandlers) signUp(w http.ResponseWriter, r *http.Request) error {
 		AcceptTerms: p.V("terms") == "1", Lang: LangFrom(r.Context()), IP: h.s.ClientIP(r),
 	})
 	if err != nil {
-		if st := showFormError(&p.Page, err, "email"); st != 0 {
-			h.s.render(w, r, st, "account/signup", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/signup", "email", err)
 	}
 	h.s.Sessions.Put(r.Context(), "signup_email", p.V("email"))
 	return h.redirect(w, r, "/inscription/envoye")
@@ -66,11 +62,7 @@ func (h *accountHandlers) resend(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Form = formValues(r, "email")
 	if err := h.svc.ResendVerification(r.Context(), p.V("email"), LangFrom(r.Context()), h.s.ClientIP(r)); err != nil {
-		if st := showFormError(&p.Page, err, "email"); st != 0 {
-			h.s.render(w, r, st, "account/sent", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/sent", "email", err)
 	}
 	h.s.SetFlash(r.Context(), "success", p.T("account.signup.resent"))
 	h.s.Sessions.Put(r.Context(), "signup_email", p.V("email"))
@@ -93,14 +85,9 @@ func (h *accountHandlers) verify(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Token = r.PostFormValue("jeton")
 	if _, err := h.svc.VerifyEmail(r.Context(), p.Token); err != nil {
-		if st := showFormError(&p.Page, err, "verify"); st != 0 {
-			h.s.render(w, r, st, "account/verify", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/verify", "verify", err)
 	}
-	h.s.SetFlash(r.Context(), "success", p.T("account.verify.done"))
-	return h.redirect(w, r, "/connexion")
+	return h.done(w, r, "account.verify.done", "/connexion")
 }
 
 func (h *accountHandlers) signInForm(w http.ResponseWriter, r *http.Request) error {
@@ -121,11 +108,7 @@ func (h *accountHandlers) signIn(w http.ResponseWriter, r *http.Request) error {
 	p.Next = SafeNext(r.PostFormValue("next"), "")
 	res, err := h.svc.Authenticate(r.Context(), p.V("email"), r.PostFormValue("password"), h.s.ClientIP(r))
 	if err != nil {
-		if st := showFormError(&p.Page, err, "email"); st != 0 {
-			h.s.render(w, r, st, "account/signin", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/signin", "email", err)
 	}
 	next := h.next(r)
 	if r.PostFormValue("next") == "" && res.Locale == "en" {
@@ -204,11 +187,7 @@ func (h *accountHandlers) secondFactor(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	if err := h.svc.VerifySecondFactor(r.Context(), id, r.PostFormValue("code"), h.s.ClientIP(r)); err != nil {
-		if st := showFormError(&p.Page, err, "code"); st != 0 {
-			h.s.render(w, r, st, "account/second-factor", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/second-factor", "code", err)
 	}
 	next := SafeNext(h.s.Sessions.PopString(r.Context(), sessionNext), LocalPath(LangFrom(r.Context()), "/mon-espace"))
 	h.s.Sessions.Remove(r.Context(), sessionPending2FA)
@@ -224,8 +203,7 @@ func (h *accountHandlers) signOut(w http.ResponseWriter, r *http.Request) error 
 	if err := h.s.SignOut(r.Context()); err != nil {
 		return err
 	}
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "account.signout.done"))
-	return h.redirect(w, r, "/")
+	return h.done(w, r, "account.signout.done", "/")
 }
 
 func (h *accountHandlers) oidcStart(w http.ResponseWriter, r *http.Request) error {
@@ -283,11 +261,7 @@ func (h *accountHandlers) forgot(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Form = formValues(r, "email")
 	if err := h.svc.RequestReset(r.Context(), p.V("email"), LangFrom(r.Context()), h.s.ClientIP(r)); err != nil {
-		if st := showFormError(&p.Page, err, "email"); st != 0 {
-			h.s.render(w, r, st, "account/forgot", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/forgot", "email", err)
 	}
 	return h.redirect(w, r, "/mot-de-passe-oublie/envoye")
 }
@@ -328,6 +302,5 @@ func (h *accountHandlers) reset(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	h.s.SetFlash(r.Context(), "success", p.T("account.reset.done"))
-	return h.redirect(w, r, "/connexion")
+	return h.done(w, r, "account.reset.done", "/connexion")
 }

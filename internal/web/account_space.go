@@ -26,26 +26,25 @@ func (h *accountHandlers) spacePage(r *http.Request, titleKey, current string) (
 	return p, a, nil
 }
 
-func (h *accountHandlers) loadProfile(r *http.Request, p *accountPage, a *participe.Actor) error {
-	prof, err := h.svc.ProfileOf(r.Context(), a.PersonID)
+// profilePage is the profile form with the person's profile and the choices.
+func (h *accountHandlers) profilePage(r *http.Request) (*accountPage, *participe.Actor, error) {
+	p, a, err := h.spacePage(r, "account.profile.title", "/mon-espace")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	p.Profile = prof
-	regions, err := catalog.New(h.s.DB, h.s.Clock).Regions(r.Context())
-	if err != nil {
-		return err
+	if p.Profile, err = h.svc.ProfileOf(r.Context(), a.PersonID); err != nil {
+		return nil, nil, err
 	}
-	p.Regions, p.AgeGroups = regions, account.AgeGroups
-	return nil
+	if p.Regions, err = catalog.New(h.s.DB, h.s.Clock).Regions(r.Context()); err != nil {
+		return nil, nil, err
+	}
+	p.AgeGroups = account.AgeGroups
+	return p, a, nil
 }
 
 func (h *accountHandlers) profileForm(w http.ResponseWriter, r *http.Request) error {
-	p, a, err := h.spacePage(r, "account.profile.title", "/mon-espace")
+	p, _, err := h.profilePage(r)
 	if err != nil {
-		return err
-	}
-	if err := h.loadProfile(r, p, a); err != nil {
 		return err
 	}
 	p.Form = map[string]string{"pseudonym": p.Profile.Pseudonym, "region": p.Profile.RegionCode, "age_group": p.Profile.AgeGroup, "locale": p.Profile.Locale}
@@ -54,27 +53,16 @@ func (h *accountHandlers) profileForm(w http.ResponseWriter, r *http.Request) er
 }
 
 func (h *accountHandlers) profileSave(w http.ResponseWriter, r *http.Request) error {
-	p, a, err := h.spacePage(r, "account.profile.title", "/mon-espace")
+	p, a, err := h.posted(r, h.profilePage)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	if err := h.loadProfile(r, p, a); err != nil {
 		return err
 	}
 	p.Form = formValues(r, "pseudonym", "region", "age_group", "locale")
 	err = h.svc.UpdateProfile(r.Context(), a.PersonID, account.ProfileInput{Pseudonym: p.V("pseudonym"), RegionCode: p.V("region"), AgeGroup: p.V("age_group"), Locale: p.V("locale")})
 	if err != nil {
-		if st := showFormError(&p.Page, err, "pseudonym"); st != 0 {
-			h.s.render(w, r, st, "account/profile", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/profile", "pseudonym", err)
 	}
-	h.s.SetFlash(r.Context(), "success", p.T("account.profile.saved"))
-	return h.redirect(w, r, "/mon-espace")
+	return h.done(w, r, "account.profile.saved", "/mon-espace")
 }
 
 func (h *accountHandlers) securityPage(r *http.Request) (*accountPage, *participe.Actor, error) {
@@ -108,23 +96,15 @@ func (h *accountHandlers) security(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *accountHandlers) passwordChange(w http.ResponseWriter, r *http.Request) error {
-	p, a, err := h.securityPage(r)
+	p, a, err := h.posted(r, h.securityPage)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
 		return err
 	}
 	err = h.svc.ChangePassword(r.Context(), a.PersonID, r.PostFormValue("current_password"), r.PostFormValue("new_password"), h.s.Sessions.Token(r.Context()))
 	if err != nil {
-		if st := showFormError(&p.Page, err, "new_password"); st != 0 {
-			h.s.render(w, r, st, "account/security", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/security", "new_password", err)
 	}
-	h.s.SetFlash(r.Context(), "success", p.T("account.password.changed"))
-	return h.redirect(w, r, "/mon-espace/securite")
+	return h.done(w, r, "account.password.changed", "/mon-espace/securite")
 }
 
 func (h *accountHandlers) signOutOthers(w http.ResponseWriter, r *http.Request) error {
@@ -135,8 +115,7 @@ func (h *accountHandlers) signOutOthers(w http.ResponseWriter, r *http.Request) 
 	if err := h.svc.SignOutOthers(r.Context(), a.PersonID, h.s.Sessions.Token(r.Context())); err != nil {
 		return err
 	}
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "account.sessions.done"))
-	return h.redirect(w, r, "/mon-espace/securite")
+	return h.done(w, r, "account.sessions.done", "/mon-espace/securite")
 }
 
 func (h *accountHandlers) totpForm(w http.ResponseWriter, r *http.Request) error {
@@ -159,11 +138,8 @@ func (h *accountHandlers) totpForm(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *accountHandlers) totpConfirm(w http.ResponseWriter, r *http.Request) error {
-	p, a, err := h.securityPage(r)
+	p, a, err := h.posted(r, h.securityPage)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
 		return err
 	}
 	codes, err := h.svc.ConfirmTOTP(r.Context(), a.PersonID, r.PostFormValue("code"))
@@ -203,11 +179,8 @@ func (h *accountHandlers) totpCodes(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *accountHandlers) totpDisable(w http.ResponseWriter, r *http.Request) error {
-	p, a, err := h.securityPage(r)
+	p, a, err := h.posted(r, h.securityPage)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
 		return err
 	}
 	if err := h.svc.DisableTOTP(r.Context(), a, r.PostFormValue("code"), h.s.ClientIP(r)); err != nil {
@@ -220,16 +193,24 @@ func (h *accountHandlers) totpDisable(w http.ResponseWriter, r *http.Request) er
 		}
 		return err
 	}
-	h.s.SetFlash(r.Context(), "success", p.T("account.totp.disabled"))
-	return h.redirect(w, r, "/mon-espace/securite")
+	return h.done(w, r, "account.totp.disabled", "/mon-espace/securite")
+}
+
+// emailPage is the e-mail change form with the current address.
+func (h *accountHandlers) emailPage(r *http.Request) (*accountPage, *participe.Actor, error) {
+	p, a, err := h.spacePage(r, "account.email.title", "/mon-espace/securite")
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.Profile, err = h.svc.ProfileOf(r.Context(), a.PersonID); err != nil {
+		return nil, nil, err
+	}
+	return p, a, nil
 }
 
 func (h *accountHandlers) emailForm(w http.ResponseWriter, r *http.Request) error {
-	p, a, err := h.spacePage(r, "account.email.title", "/mon-espace/securite")
+	p, _, err := h.emailPage(r)
 	if err != nil {
-		return err
-	}
-	if p.Profile, err = h.svc.ProfileOf(r.Context(), a.PersonID); err != nil {
 		return err
 	}
 	h.s.render(w, r, http.StatusOK, "account/email", p)
@@ -237,26 +218,15 @@ func (h *accountHandlers) emailForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *accountHandlers) emailChange(w http.ResponseWriter, r *http.Request) error {
-	p, a, err := h.spacePage(r, "account.email.title", "/mon-espace/securite")
+	p, a, err := h.posted(r, h.emailPage)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	if p.Profile, err = h.svc.ProfileOf(r.Context(), a.PersonID); err != nil {
 		return err
 	}
 	p.Form = formValues(r, "email")
 	if err := h.svc.RequestEmailChange(r.Context(), a.PersonID, p.V("email"), r.PostFormValue("current_password"), LangFrom(r.Context()), h.s.ClientIP(r)); err != nil {
-		if st := showFormError(&p.Page, err, "email"); st != 0 {
-			h.s.render(w, r, st, "account/email", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/email", "email", err)
 	}
-	h.s.SetFlash(r.Context(), "success", p.T("account.email.sent"))
-	return h.redirect(w, r, "/mon-espace/securite")
+	return h.done(w, r, "account.email.sent", "/mon-espace/securite")
 }
 
 func (h *accountHandlers) emailConfirmForm(w http.ResponseWriter, r *http.Request) error {
@@ -273,11 +243,7 @@ func (h *accountHandlers) emailConfirm(w http.ResponseWriter, r *http.Request) e
 	}
 	p.Token = r.PostFormValue("jeton")
 	if _, err := h.svc.ConfirmEmailChange(r.Context(), p.Token); err != nil {
-		if st := showFormError(&p.Page, err, "confirm"); st != 0 {
-			h.s.render(w, r, st, "account/email-confirm", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/email-confirm", "confirm", err)
 	}
 	h.s.SetFlash(r.Context(), "success", p.T("account.email.changed"))
 	if ActorFrom(r.Context()).IsAnonymous() {
@@ -286,15 +252,24 @@ func (h *accountHandlers) emailConfirm(w http.ResponseWriter, r *http.Request) e
 	return h.redirect(w, r, "/mon-espace/securite")
 }
 
-func (h *accountHandlers) data(w http.ResponseWriter, r *http.Request) error {
+// dataPage is "Mes données": consents, export and account deletion.
+func (h *accountHandlers) dataPage(r *http.Request) (*accountPage, *participe.Actor, error) {
 	p, a, err := h.spacePage(r, "account.data.title", "/mon-espace/donnees")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if p.Consents, err = h.svc.Consents(r.Context(), a.PersonID); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if p.Profile, err = h.svc.ProfileOf(r.Context(), a.PersonID); err != nil {
+		return nil, nil, err
+	}
+	return p, a, nil
+}
+
+func (h *accountHandlers) data(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := h.dataPage(r)
+	if err != nil {
 		return err
 	}
 	h.s.render(w, r, http.StatusOK, "account/data", p)
@@ -316,17 +291,8 @@ func (h *accountHandlers) export(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *accountHandlers) deleteAccount(w http.ResponseWriter, r *http.Request) error {
-	p, a, err := h.spacePage(r, "account.data.title", "/mon-espace/donnees")
+	p, a, err := h.posted(r, h.dataPage)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	if p.Consents, err = h.svc.Consents(r.Context(), a.PersonID); err != nil {
-		return err
-	}
-	if p.Profile, err = h.svc.ProfileOf(r.Context(), a.PersonID); err != nil {
 		return err
 	}
 	if r.PostFormValue("confirm") != "1" {
@@ -335,15 +301,10 @@ func (h *accountHandlers) deleteAccount(w http.ResponseWriter, r *http.Request) 
 		return nil
 	}
 	if err := h.svc.DeleteAccount(r.Context(), a.PersonID, r.PostFormValue("password")); err != nil {
-		if st := showFormError(&p.Page, err, "password"); st != 0 {
-			h.s.render(w, r, st, "account/data", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/data", "password", err)
 	}
 	_ = h.s.SignOut(r.Context())
-	h.s.SetFlash(r.Context(), "success", p.T("account.delete.done"))
-	return h.redirect(w, r, "/")
+	return h.done(w, r, "account.delete.done", "/")
 }
 
 func (h *accountHandlers) orgsPage(r *http.Request) (*accountPage, *participe.Actor, error) {
@@ -373,23 +334,15 @@ func (h *accountHandlers) orgs(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *accountHandlers) orgCreate(w http.ResponseWriter, r *http.Request) error {
-	p, a, err := h.orgsPage(r)
+	p, a, err := h.posted(r, h.orgsPage)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
 		return err
 	}
 	p.Form = formValues(r, "name", "kind")
 	if _, err := h.svc.CreateOrganisation(r.Context(), a.PersonID, p.V("name"), p.V("kind")); err != nil {
-		if st := showFormError(&p.Page, err, "name"); st != 0 {
-			h.s.render(w, r, st, "account/organisations", p)
-			return nil
-		}
-		return err
+		return h.formError(w, r, p, "account/organisations", "name", err)
 	}
-	h.s.SetFlash(r.Context(), "success", p.T("account.org.created"))
-	return h.redirect(w, r, "/mon-espace/organisations")
+	return h.done(w, r, "account.org.created", "/mon-espace/organisations")
 }
 
 func formID(r *http.Request, name string) (int64, error) {
@@ -401,11 +354,8 @@ func formID(r *http.Request, name string) (int64, error) {
 }
 
 func (h *accountHandlers) orgJoin(w http.ResponseWriter, r *http.Request) error {
-	a, err := requirePerson(r)
+	a, err := postingPerson(r)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
 		return err
 	}
 	id, err := formID(r, "organisation")
@@ -415,16 +365,12 @@ func (h *accountHandlers) orgJoin(w http.ResponseWriter, r *http.Request) error 
 	if err := h.svc.RequestJoin(r.Context(), a.PersonID, id); err != nil {
 		return err
 	}
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "account.org.requested"))
-	return h.redirect(w, r, "/mon-espace/organisations")
+	return h.done(w, r, "account.org.requested", "/mon-espace/organisations")
 }
 
 func (h *accountHandlers) orgDecide(w http.ResponseWriter, r *http.Request) error {
-	a, err := requirePerson(r)
+	a, err := postingPerson(r)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
 		return err
 	}
 	org, err := formID(r, "organisation")
@@ -438,16 +384,12 @@ func (h *accountHandlers) orgDecide(w http.ResponseWriter, r *http.Request) erro
 	if err := h.svc.DecideJoin(r.Context(), a.PersonID, org, person, r.PostFormValue("decision") == "approve"); err != nil {
 		return err
 	}
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "account.org.decided"))
-	return h.redirect(w, r, "/mon-espace/organisations")
+	return h.done(w, r, "account.org.decided", "/mon-espace/organisations")
 }
 
 func (h *accountHandlers) orgLeave(w http.ResponseWriter, r *http.Request) error {
-	a, err := requirePerson(r)
+	a, err := postingPerson(r)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
 		return err
 	}
 	org, err := formID(r, "organisation")

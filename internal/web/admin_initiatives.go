@@ -82,19 +82,25 @@ func (h *adminHandlers) initiativeNew(w http.ResponseWriter, r *http.Request) er
 }
 
 func (h *adminHandlers) initiativeEdit(w http.ResponseWriter, r *http.Request) error {
+	return h.initiativePage(w, r, "admin.initiative.edit", "admin/initiative-edit", participe.RoleManager)
+}
+
+// initiativePage shows the initiative of the path on tmpl, for staff of its body with
+// one of roles (any staff role when none is given).
+func (h *adminHandlers) initiativePage(w http.ResponseWriter, r *http.Request, titleKey, tmpl string, roles ...string) error {
 	id, err := adminPathID(r, "id")
 	if err != nil {
 		return err
 	}
-	i, err := h.svc.Initiative(r.Context(), ActorFrom(r.Context()), id, participe.RoleManager)
+	i, err := h.svc.Initiative(r.Context(), ActorFrom(r.Context()), id, roles...)
 	if err != nil {
 		return err
 	}
-	v, err := h.initiativeView(r, "admin.initiative.edit", i)
+	v, err := h.initiativeView(r, titleKey, i)
 	if err != nil {
 		return err
 	}
-	h.s.render(w, r, http.StatusOK, "admin/initiative-edit", v)
+	h.s.render(w, r, http.StatusOK, tmpl, v)
 	return nil
 }
 
@@ -193,8 +199,7 @@ func (h *adminHandlers) initiativeSave(w http.ResponseWriter, r *http.Request) e
 		}
 		return err
 	}
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "admin.saved"))
-	return h.redirect(w, r, "/admin/initiatives/"+strconv.FormatInt(i.ID, 10))
+	return h.done(w, r, "admin.saved", "/admin/initiatives/"+strconv.FormatInt(i.ID, 10))
 }
 
 // showFormErrorFields reports whether err is a form error (shown on the form).
@@ -204,20 +209,7 @@ func showFormErrorFields(err error) bool {
 }
 
 func (h *adminHandlers) initiativePreview(w http.ResponseWriter, r *http.Request) error {
-	id, err := adminPathID(r, "id")
-	if err != nil {
-		return err
-	}
-	i, err := h.svc.Initiative(r.Context(), ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	v, err := h.initiativeView(r, "admin.preview.title", i)
-	if err != nil {
-		return err
-	}
-	h.s.render(w, r, http.StatusOK, "admin/preview", v)
-	return nil
+	return h.initiativePage(w, r, "admin.preview.title", "admin/preview")
 }
 
 func (h *adminHandlers) initiativeState(w http.ResponseWriter, r *http.Request) error {
@@ -246,6 +238,5 @@ func (h *adminHandlers) initiativeState(w http.ResponseWriter, r *http.Request) 
 		}
 		return err
 	}
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "admin.state.done"))
-	return h.redirect(w, r, "/admin/initiatives/"+strconv.FormatInt(id, 10))
+	return h.done(w, r, "admin.state.done", "/admin/initiatives/"+strconv.FormatInt(id, 10))
 }

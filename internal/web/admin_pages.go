@@ -76,9 +76,26 @@ func adminPathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// optionalPathID is the id in the path, or 0 on a path without it (a new record).
+func optionalPathID(r *http.Request, name string) (int64, error) {
+	if r.PathValue(name) == "" {
+		return 0, nil
+	}
+	return adminPathID(r, name)
+}
+
 func (h *adminHandlers) redirect(w http.ResponseWriter, r *http.Request, path string) error {
-	http.Redirect(w, r, LocalPath(LangFrom(r.Context()), path), http.StatusSeeOther)
-	return nil
+	return seeOther(w, r, path)
+}
+
+// formError shows a service error on the back-office form tmpl, next to field by default.
+func (h *adminHandlers) formError(w http.ResponseWriter, r *http.Request, v *adminView, tmpl, field string, err error) error {
+	return renderFormError(h.s, w, r, &v.Page, v, tmpl, field, err)
+}
+
+// done ends a back-office form that worked: success message, then path.
+func (h *adminHandlers) done(w http.ResponseWriter, r *http.Request, msgKey, path string) error {
+	return doneTo(h.s, w, r, msgKey, path)
 }
 
 func (h *adminHandlers) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -161,12 +178,9 @@ func (h *adminHandlers) bodySave(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	var id int64
-	if r.PathValue("body") != "" {
-		var err error
-		if id, err = adminPathID(r, "body"); err != nil {
-			return err
-		}
+	id, err := optionalPathID(r, "body")
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
 	b := &catalog.Body{ID: id, Slug: strings.TrimSpace(f.Get("slug")), Acronym: strings.TrimSpace(f.Get("acronym")),
@@ -180,22 +194,16 @@ func (h *adminHandlers) bodySave(w http.ResponseWriter, r *http.Request) error {
 		}
 		b.Social = append(b.Social, catalog.SocialAccount{Network: n, Handle: strings.TrimSpace(f.Get("social_handle_" + strconv.Itoa(i))), URL: u})
 	}
-	err := h.svc.SaveBody(r.Context(), req(h, r), b)
-	if err != nil {
+	if err := h.svc.SaveBody(r.Context(), req(h, r), b); err != nil {
 		key := "admin.body.edit"
 		if id == 0 {
 			key = "admin.body.new"
 		}
 		v := h.view(r, key)
 		v.Body, v.BodyID = b, id
-		if st := showFormError(&v.Page, err, "slug"); st != 0 {
-			h.s.render(w, r, st, "admin/body-edit", v)
-			return nil
-		}
-		return err
+		return h.formError(w, r, v, "admin/body-edit", "slug", err)
 	}
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "admin.saved"))
-	return h.redirect(w, r, "/admin/organismes/"+strconv.FormatInt(b.ID, 10))
+	return h.done(w, r, "admin.saved", "/admin/organismes/"+strconv.FormatInt(b.ID, 10))
 }
 
 func (h *adminHandlers) staff(w http.ResponseWriter, r *http.Request) error {
@@ -263,8 +271,7 @@ func (h *adminHandlers) changeRole(w http.ResponseWriter, r *http.Request, grant
 	if err != nil {
 		return err
 	}
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "admin.saved"))
-	return h.redirect(w, r, "/admin/organismes/"+strconv.FormatInt(body, 10)+"/personnel")
+	return h.done(w, r, "admin.saved", "/admin/organismes/"+strconv.FormatInt(body, 10)+"/personnel")
 }
 
 func (h *adminHandlers) themes(w http.ResponseWriter, r *http.Request) error {
@@ -306,12 +313,9 @@ func (h *adminHandlers) themeSave(w http.ResponseWriter, r *http.Request) error 
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	var id int64
-	if r.PathValue("id") != "" {
-		var err error
-		if id, err = adminPathID(r, "id"); err != nil {
-			return err
-		}
+	id, err := optionalPathID(r, "id")
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
 	t := &catalog.Theme{ID: id, Slug: strings.TrimSpace(f.Get("slug")), NameFR: strings.TrimSpace(f.Get("name_fr")), NameEN: strings.TrimSpace(f.Get("name_en")),
@@ -319,14 +323,9 @@ func (h *adminHandlers) themeSave(w http.ResponseWriter, r *http.Request) error 
 	if err := h.svc.SaveTheme(r.Context(), req(h, r), t); err != nil {
 		v := h.view(r, "admin.theme.edit")
 		v.Theme = t
-		if st := showFormError(&v.Page, err, "slug"); st != 0 {
-			h.s.render(w, r, st, "admin/theme-edit", v)
-			return nil
-		}
-		return err
+		return h.formError(w, r, v, "admin/theme-edit", "slug", err)
 	}
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "admin.saved"))
-	return h.redirect(w, r, "/admin/themes")
+	return h.done(w, r, "admin.saved", "/admin/themes")
 }
 
 func (h *adminHandlers) journal(w http.ResponseWriter, r *http.Request) error {
@@ -375,11 +374,7 @@ func (h *adminHandlers) invitation(w http.ResponseWriter, r *http.Request) error
 	v.Token = r.URL.Query().Get("jeton")
 	info, err := h.svc.Invitation(r.Context(), v.Token)
 	if err != nil {
-		if st := showFormError(&v.Page, err, "invitation"); st != 0 {
-			h.s.render(w, r, st, "admin/invitation", v)
-			return nil
-		}
-		return err
+		return h.formError(w, r, v, "admin/invitation", "invitation", err)
 	}
 	v.Invitation = info
 	h.s.render(w, r, http.StatusOK, "admin/invitation", v)
@@ -399,11 +394,7 @@ func (h *adminHandlers) acceptInvitation(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		v := h.view(r, "admin.invitation.title")
 		v.Breadcrumb = nil
-		if st := showFormError(&v.Page, err, "invitation"); st != 0 {
-			h.s.render(w, r, st, "admin/invitation", v)
-			return nil
-		}
-		return err
+		return h.formError(w, r, v, "admin/invitation", "invitation", err)
 	}
 	// Privilege change: renew the session token, keeping the second-factor state, and
 	// keep the person's session list in step with the new token.
@@ -414,8 +405,7 @@ func (h *adminHandlers) acceptInvitation(w http.ResponseWriter, r *http.Request)
 	}
 	_ = sessions.ForgetSession(r.Context(), old)
 	_ = sessions.RecordSession(r.Context(), a.PersonID, h.s.Sessions.Token(r.Context()), r.UserAgent(), h.s.ClientIP(r))
-	h.s.SetFlash(r.Context(), "success", h.s.Cat.T(LangFrom(r.Context()), "admin.invitation.accepted"))
-	return h.redirect(w, r, "/admin/organismes/"+strconv.FormatInt(body, 10))
+	return h.done(w, r, "admin.invitation.accepted", "/admin/organismes/"+strconv.FormatInt(body, 10))
 }
 
 // ToolName is a registered tool's name (its code when the tool is not registered).

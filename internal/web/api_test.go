@@ -421,7 +421,7 @@ func TestAPIFollowUpsMatchService(t *testing.T) {
 		ts.loadDemo()
 		ctx := context.Background()
 		res := ts.newResultsService()
-		store := api.NewStore(d, ts.clock, res)
+		store := api.NewStore(d, ts.clock)
 		var after int64 = -1
 		seen := 0
 		for {
@@ -462,7 +462,7 @@ func TestAPIInitiativesFromLookups(t *testing.T) {
 		ts := newTestServer(t, d)
 		ts.loadDemo()
 		ctx := context.Background()
-		store := api.NewStore(d, ts.clock, ts.newResultsService())
+		store := api.NewStore(d, ts.clock)
 		list, more, err := store.Initiatives(ctx, api.InitiativeFilter{Limit: 100})
 		if err != nil || more || len(list) == 0 {
 			t.Fatalf("list: %d %v %v", len(list), more, err)

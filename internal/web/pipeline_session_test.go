@@ -341,8 +341,9 @@ func TestUnreadBadgeLazy(t *testing.T) {
 		if calls != 0 {
 			t.Fatal("the count was read before use")
 		}
-		if p.Unread() != 3 || p.Unread() != 3 || calls != 1 {
-			t.Fatalf("unread %d after %d queries, want 3 after 1", p.Unread(), calls)
+		first, second := p.Unread(), p.Unread()
+		if first != 3 || second != 3 || calls != 1 {
+			t.Fatalf("unread %d then %d after %d queries, want 3 after 1", first, second, calls)
 		}
 	})
 }

@@ -19,7 +19,7 @@ func (s *Server) routesAPI(mux *http.ServeMux) {
 		panic("api: openapi document: " + err.Error())
 	}
 	n := notify.New(s.DB, s.Clock, s.Jobs, s.Cat, s.Cfg.BaseURL)
-	h := &apiHandlers{s: s, store: api.NewStore(s.DB, s.Clock, res), signer: api.NewSigner(s.DB), tokens: api.NewTokens(s.DB, s.Clock),
+	h := &apiHandlers{s: s, store: api.NewStore(s.DB, s.Clock), signer: api.NewSigner(s.DB), tokens: api.NewTokens(s.DB, s.Clock),
 		results: res, answers: proposals.New(s.DB, s.Clock, n, s.Events, s.Cfg.UploadDir), openapi: doc}
 	for path, fn := range h.routes() {
 		mux.Handle(path, h.wrap(fn))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -148,11 +149,11 @@ func (s *Service) SaveBody(ctx context.Context, r Req, b *catalog.Body) error {
 	add(checkText("mission_fr", b.MissionFR, false, 5000))
 	add(checkText("mission_en", b.MissionEN, false, 5000))
 	add(checkURL("website", b.Website))
-	if !contains(BodyKinds, b.Kind) {
+	if !slices.Contains(BodyKinds, b.Kind) {
 		add(participe.FieldError("kind", "form.error.required"))
 	}
 	for i, sa := range b.Social {
-		if !contains(Networks, sa.Network) {
+		if !slices.Contains(Networks, sa.Network) {
 			add(participe.FieldError("social-"+itoa(i), "admin.social.invalid"))
 		} else {
 			add(checkURL("social-"+itoa(i), sa.URL))
@@ -284,15 +285,6 @@ func (s *Service) SaveTheme(ctx context.Context, r Req, t *catalog.Theme) error 
 		catalog.Invalidate()
 	}
 	return err
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"participe/internal/account"
@@ -36,7 +37,7 @@ func (s *Service) Initiatives(ctx context.Context, a *participe.Actor, bodyID in
 		return nil, 0, err
 	}
 	where, args := `body_id = ?`, []any{bodyID}
-	if contains(States, state) {
+	if slices.Contains(States, state) {
 		where += ` AND state = ?`
 		args = append(args, state)
 	}
@@ -132,7 +133,7 @@ func validateInitiative(i *catalog.Initiative, tools []string) error {
 		}
 		i.ContactEmail = e
 	}
-	if !contains(InitiativeKinds, i.Kind) {
+	if !slices.Contains(InitiativeKinds, i.Kind) {
 		add(participe.FieldError("kind", "form.error.required"))
 	}
 	switch {
@@ -144,12 +145,12 @@ func validateInitiative(i *catalog.Initiative, tools []string) error {
 		add(participe.FieldError("ends_at", "admin.date.order"))
 	}
 	for _, a := range i.Audiences {
-		if !contains(catalog.Audiences, a) {
+		if !slices.Contains(catalog.Audiences, a) {
 			add(participe.FieldError("audiences", "form.error.invalid"))
 		}
 	}
 	for _, m := range i.Modes {
-		if !contains(catalog.Modes, m.Mode) {
+		if !slices.Contains(catalog.Modes, m.Mode) {
 			add(participe.FieldError("modes", "form.error.invalid"))
 		}
 		add(checkURL("mode-"+m.Mode+"-url", m.URL))
@@ -157,7 +158,7 @@ func validateInitiative(i *catalog.Initiative, tools []string) error {
 		add(checkText("mode-"+m.Mode+"-details_en", m.DetailsEN, false, 5000))
 	}
 	for _, t := range i.Tools {
-		if !contains(tools, t) {
+		if !slices.Contains(tools, t) {
 			add(participe.FieldError("tools", "form.error.invalid"))
 		}
 	}

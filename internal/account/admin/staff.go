@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"participe/internal/account"
@@ -76,7 +77,7 @@ func (s *Service) Staff(ctx context.Context, a *participe.Actor, bodyID int64) (
 	return members, invs, irows.Err()
 }
 
-func validRole(role string) bool { return contains(participe.AllRoles, role) }
+func validRole(role string) bool { return slices.Contains(participe.AllRoles, role) }
 
 // Invite mails an invitation to join the body's staff with a role. The link is
 // accepted by signing up or in.

@@ -19,6 +19,10 @@ DROP INDEX proposals_debated;
 CREATE INDEX proposals_status_support ON proposals (initiative_id, status, votes_for, id);
 CREATE INDEX proposals_status_newest ON proposals (initiative_id, status, id);
 CREATE INDEX proposals_status_debated ON proposals (initiative_id, status, debate_count, id);
+-- The filtered counts ("sans réponse", a theme) from the index alone. No votes_for in
+-- them: a vote does not touch them.
+CREATE INDEX proposals_status_answer ON proposals (initiative_id, status, answer_state);
+CREATE INDEX proposals_status_theme ON proposals (initiative_id, status, theme_id);
 
 CREATE TRIGGER proposals_status_sync AFTER UPDATE OF status ON contributions
 WHEN NEW.kind = 'proposal' AND NEW.status <> OLD.status
