@@ -136,20 +136,13 @@ func (s *Service) RequestEmailChange(ctx context.Context, personID int64, rawEma
 
 // ConfirmEmailChange follows the link sent to the new address.
 func (s *Service) ConfirmEmailChange(ctx context.Context, token string) (int64, error) {
-	var personID int64
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		id, email, err := s.consumeToken(ctx, tx, PurposeEmailChange, token)
-		if err != nil {
-			return err
-		}
-		personID = id
-		_, err = tx.Exec(ctx, `UPDATE people SET email = ?, email_verified_at = ? WHERE id = ? AND deleted_at IS NULL`, email, db.T(s.Clock.Now()), id)
+	return s.useLink(ctx, PurposeEmailChange, token, func(tx *db.Tx, id int64, email string) error {
+		_, err := tx.Exec(ctx, `UPDATE people SET email = ?, email_verified_at = ? WHERE id = ? AND deleted_at IS NULL`, email, db.T(s.Clock.Now()), id)
 		if db.IsUniqueViolation(err) {
 			return participe.KeyError(participe.ECONFLICT, "account.email.taken_now")
 		}
 		return err
 	})
-	return personID, err
 }
 
 // ChangePassword sets a new password after checking the current one; other sessions

@@ -11,14 +11,8 @@ import (
 // RequestReset mails a password-reset link when the address belongs to an account;
 // the answer is the same either way (no enumeration).
 func (s *Service) RequestReset(ctx context.Context, rawEmail, lang, ip string) error {
-	email, err := NormalizeEmail(rawEmail)
+	email, err := s.mailRequest(ctx, "reset", rawEmail, ip)
 	if err != nil {
-		return err
-	}
-	if err := s.limit(ctx, "reset:ip:"+ip, 10, time.Hour); err != nil {
-		return err
-	}
-	if err := s.limit(ctx, "reset:email:"+email, 3, time.Hour); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -63,12 +57,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, ip string)
 	if err := s.limit(ctx, "resetpw:ip:"+ip, 20, time.Hour); err != nil {
 		return 0, err
 	}
-	var personID int64
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		id, email, err := s.consumeToken(ctx, tx, PurposeReset, token)
-		if err != nil {
-			return err
-		}
+	return s.useLink(ctx, PurposeReset, token, func(tx *db.Tx, id int64, email string) error {
 		var pseudo string
 		if err := tx.QueryRow(ctx, `SELECT pseudonym FROM people WHERE id = ?`, id).Scan(&pseudo); err != nil {
 			return err
@@ -87,8 +76,6 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, ip string)
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE person_id = ?`, id); err != nil {
 			return err
 		}
-		personID = id
 		return revokeSessionsTx(ctx, tx, id, "")
 	})
-	return personID, err
 }

@@ -94,6 +94,29 @@ func (s *Service) limit(ctx context.Context, key string, n int, window time.Dura
 	return s.Limiter.Check(ctx, key, n, window)
 }
 
+// limitIPAndEmail applies the two limits of a form that names an address: per client
+// address (ipMax) and per e-mail address (emailMax), keyed "<action>:ip:" and
+// "<action>:email:", both over window.
+func (s *Service) limitIPAndEmail(ctx context.Context, action, ip, email string, ipMax, emailMax int, window time.Duration) error {
+	if err := s.limit(ctx, action+":ip:"+ip, ipMax, window); err != nil {
+		return err
+	}
+	return s.limit(ctx, action+":email:"+email, emailMax, window)
+}
+
+// mailRequest checks the address of a "mail me a link" form and its limits (10 an
+// hour per client address, 3 an hour per e-mail address); it returns the address.
+func (s *Service) mailRequest(ctx context.Context, action, rawEmail, ip string) (string, error) {
+	email, err := NormalizeEmail(rawEmail)
+	if err != nil {
+		return "", err
+	}
+	if err := s.limitIPAndEmail(ctx, action, ip, email, 10, 3, time.Hour); err != nil {
+		return "", err
+	}
+	return email, nil
+}
+
 // insertToken stores a token for a person and returns the raw token for the link.
 func (s *Service) insertToken(ctx context.Context, tx *db.Tx, personID int64, purpose, email string, ttl time.Duration) (string, error) {
 	tok, hash := NewToken()
@@ -101,6 +124,24 @@ func (s *Service) insertToken(ctx context.Context, tx *db.Tx, personID int64, pu
 	_, err := tx.Exec(ctx, `INSERT INTO account_tokens (person_id, purpose, token_hash, email, expires_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, personID, purpose, hash, email, db.T(now.Add(ttl)), db.T(now))
 	return tok, err
+}
+
+// useLink consumes a single-use link of purpose and, in the same transaction, runs
+// apply for its person and address; it returns the person (0 on error).
+func (s *Service) useLink(ctx context.Context, purpose, token string, apply func(tx *db.Tx, personID int64, email string) error) (int64, error) {
+	var personID int64
+	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+		id, email, err := s.consumeToken(ctx, tx, purpose, token)
+		if err != nil {
+			return err
+		}
+		personID = id
+		return apply(tx, id, email)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return personID, nil
 }
 
 // consumeToken marks a valid, unused, unexpired token of purpose as used and returns

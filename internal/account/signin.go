@@ -36,10 +36,7 @@ func (s *Service) Authenticate(ctx context.Context, rawEmail, password, ip strin
 	if err != nil || password == "" || len(password) > MaxPasswordLen {
 		return res, participe.FieldError("email", "account.signin.invalid")
 	}
-	if err := s.limit(ctx, "signin:ip:"+ip, 30, 15*time.Minute); err != nil {
-		return res, err
-	}
-	if err := s.limit(ctx, "signin:email:"+email, 10, 15*time.Minute); err != nil {
+	if err := s.limitIPAndEmail(ctx, "signin", ip, email, 30, 10, 15*time.Minute); err != nil {
 		return res, err
 	}
 	var hash string

@@ -65,10 +65,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) error {
 	if err := fe.err(); err != nil {
 		return err
 	}
-	if err := s.limit(ctx, "signup:ip:"+in.IP, 10, time.Hour); err != nil {
-		return err
-	}
-	if err := s.limit(ctx, "signup:email:"+email, 3, time.Hour); err != nil {
+	if err := s.limitIPAndEmail(ctx, "signup", in.IP, email, 10, 3, time.Hour); err != nil {
 		return err
 	}
 	hash, err := HashPassword(in.Password)
@@ -110,31 +107,18 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) error {
 
 // VerifyEmail consumes a verification link and marks the address verified.
 func (s *Service) VerifyEmail(ctx context.Context, token string) (int64, error) {
-	var personID int64
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		id, email, err := s.consumeToken(ctx, tx, PurposeVerify, token)
-		if err != nil {
-			return err
-		}
-		personID = id
-		_, err = tx.Exec(ctx, `UPDATE people SET email_verified_at = ? WHERE id = ? AND email = ? AND email_verified_at IS NULL`,
+	return s.useLink(ctx, PurposeVerify, token, func(tx *db.Tx, id int64, email string) error {
+		_, err := tx.Exec(ctx, `UPDATE people SET email_verified_at = ? WHERE id = ? AND email = ? AND email_verified_at IS NULL`,
 			db.T(s.Clock.Now()), id, email)
 		return err
 	})
-	return personID, err
 }
 
 // ResendVerification mails a new link to an unverified address (silently nothing for
 // unknown or verified ones: same answer).
 func (s *Service) ResendVerification(ctx context.Context, rawEmail, lang, ip string) error {
-	email, err := NormalizeEmail(rawEmail)
+	email, err := s.mailRequest(ctx, "resend", rawEmail, ip)
 	if err != nil {
-		return err
-	}
-	if err := s.limit(ctx, "resend:ip:"+ip, 10, time.Hour); err != nil {
-		return err
-	}
-	if err := s.limit(ctx, "resend:email:"+email, 3, time.Hour); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {

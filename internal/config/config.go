@@ -62,40 +62,34 @@ type Setting struct {
 	set                      func(c *Config, v string) error
 }
 
+// parsed sets the field p points to from a value read by parse; a value parse
+// refuses is reported as `what: "value"`.
+func parsed[T any](parse func(string) (T, error), what string, p func(*Config) *T) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		x, err := parse(v)
+		if err != nil {
+			return fmt.Errorf("%s: %q", what, v)
+		}
+		*p(c) = x
+		return nil
+	}
+}
+
+func parseInt64(v string) (int64, error) { return strconv.ParseInt(v, 10, 64) }
+
 // Settings lists every setting, in the order -h shows them.
 func Settings() []Setting {
 	str := func(p func(*Config) *string) func(*Config, string) error {
 		return func(c *Config, v string) error { *p(c) = v; return nil }
 	}
 	integer := func(p func(*Config) *int) func(*Config, string) error {
-		return func(c *Config, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return fmt.Errorf("not a whole number: %q", v)
-			}
-			*p(c) = n
-			return nil
-		}
+		return parsed(strconv.Atoi, "not a whole number", p)
 	}
 	boolean := func(p func(*Config) *bool) func(*Config, string) error {
-		return func(c *Config, v string) error {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return fmt.Errorf("not true/false: %q", v)
-			}
-			*p(c) = b
-			return nil
-		}
+		return parsed(strconv.ParseBool, "not true/false", p)
 	}
 	duration := func(p func(*Config) *time.Duration) func(*Config, string) error {
-		return func(c *Config, v string) error {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				return fmt.Errorf("not a duration like 30s or 12h: %q", v)
-			}
-			*p(c) = d
-			return nil
-		}
+		return parsed(time.ParseDuration, "not a duration like 30s or 12h", p)
 	}
 	return []Setting{
 		{"addr", "PARTICIPE_ADDR", "localhost:8080", "address to listen on (host:port)", str(func(c *Config) *string { return &c.Addr })},
@@ -107,14 +101,7 @@ func Settings() []Setting {
 		{"max-in-flight", "PARTICIPE_MAX_IN_FLIGHT", "256", "requests served at once; beyond, 503 with Retry-After", integer(func(c *Config) *int { return &c.MaxInFlight })},
 		{"request-timeout", "PARTICIPE_REQUEST_TIMEOUT", "30s", "time limit of one request", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
 		{"shutdown-timeout", "PARTICIPE_SHUTDOWN_TIMEOUT", "20s", "time given to requests in flight on SIGTERM", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
-		{"max-body", "PARTICIPE_MAX_BODY", "1048576", "largest request body in bytes (uploads have their own limit)", func(c *Config, v string) error {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return fmt.Errorf("not a whole number: %q", v)
-			}
-			c.MaxBodyBytes = n
-			return nil
-		}},
+		{"max-body", "PARTICIPE_MAX_BODY", "1048576", "largest request body in bytes (uploads have their own limit)", parsed(parseInt64, "not a whole number", func(c *Config) *int64 { return &c.MaxBodyBytes })},
 		{"no-worker", "PARTICIPE_NO_WORKER", "false", "do not run the job worker inside serve (run `participe worker` apart)", boolean(func(c *Config) *bool { return &c.NoWorker })},
 		{"upload-dir", "PARTICIPE_UPLOAD_DIR", "./uploads", "where attachments are stored", str(func(c *Config) *string { return &c.UploadDir })},
 		{"trust-proxy", "PARTICIPE_TRUST_PROXY", "false", "trust X-Forwarded-For/Proto from a reverse proxy", boolean(func(c *Config) *bool { return &c.TrustProxy })},

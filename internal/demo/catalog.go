@@ -172,12 +172,16 @@ func loadCatalog(ctx context.Context, env *Env) error {
 			}
 			return id, nil
 		}
+		// exists says whether a row with that key was loaded before (loading twice adds nothing).
+		exists := func(table, col, key string) (bool, error) {
+			var n int
+			err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+col+` = ?`, key).Scan(&n)
+			return n > 0, err
+		}
 		for _, in := range initiatives {
-			var exists int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM initiatives WHERE slug = ?`, in.Slug).Scan(&exists); err != nil {
+			if loaded, err := exists("initiatives", "slug", in.Slug); err != nil {
 				return err
-			}
-			if exists > 0 {
+			} else if loaded {
 				continue
 			}
 			bodyID, err := ids("bodies", "slug", in.Body)
@@ -222,11 +226,9 @@ func loadCatalog(ctx context.Context, env *Env) error {
 			created++
 		}
 		for _, n := range news {
-			var exists int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM news WHERE title_fr = ?`, n.TitleFR).Scan(&exists); err != nil {
+			if loaded, err := exists("news", "title_fr", n.TitleFR); err != nil {
 				return err
-			}
-			if exists > 0 {
+			} else if loaded {
 				continue
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO news (body_id, title_fr, title_en, summary_fr, summary_en, url, published_at)

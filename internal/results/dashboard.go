@@ -201,7 +201,7 @@ func (s *Service) KeyFigures(ctx context.Context, initiativeID int64) (Figures, 
 	if initiativeID != 0 {
 		sw += " AND sv.initiative_id = ?"
 	}
-	rows, err = s.db.Query(ctx, `SELECT sc.channel, SUM(sc.n) FROM survey_counts sc JOIN surveys sv ON sv.id = sc.survey_id
+	rows, err = s.db.Query(ctx, `SELECT sc.channel, SUM(sc.n) FROM survey_totals sc JOIN surveys sv ON sv.id = sc.survey_id
 		WHERE `+sw+` AND sv.purpose = 'main' GROUP BY sc.channel`, args...)
 	if err != nil {
 		return f, err
@@ -283,7 +283,7 @@ func (s *Service) participants(ctx context.Context, initiativeID int64) (int64, 
 		// Responses without an account: all submitted responses (the survey tool's
 		// '_total' aggregate) minus those with a person (a covering index count).
 		var total, withPerson int64
-		if err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM survey_counts WHERE question_key = '_total'`).Scan(&total); err != nil {
+		if err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM survey_totals WHERE question_key = '_total'`).Scan(&total); err != nil {
 			return 0, err
 		}
 		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_responses WHERE person_id IS NOT NULL AND status = 'submitted'`).Scan(&withPerson); err != nil {
@@ -399,7 +399,7 @@ func (s *Service) satisfaction(ctx context.Context, initiativeID int64) (Satisfa
 		where += " AND sv.initiative_id = ?"
 		args = append(args, initiativeID)
 	}
-	rows, err := s.db.Query(ctx, `SELECT sc.option_key, SUM(sc.n) FROM survey_counts sc JOIN surveys sv ON sv.id = sc.survey_id
+	rows, err := s.db.Query(ctx, `SELECT sc.option_key, SUM(sc.n) FROM survey_totals sc JOIN surveys sv ON sv.id = sc.survey_id
 		WHERE `+where+` AND sc.question_key = ? AND sc.option_key <> '' GROUP BY sc.option_key`, append(args, SatisfactionQuestion)...)
 	if err != nil {
 		return out, err

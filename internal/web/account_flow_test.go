@@ -177,8 +177,7 @@ func TestAccountPasswordReset(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ts, smtp := newMailTestServer(t, d)
 		b := ts.browser()
-		signUp(t, b, "bob@example.test", "Bob", goodPassword)
-		verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, "bob@example.test"))
+		signUpVerified(t, ts, b, smtp, "bob@example.test", "Bob")
 		// A second browser is signed in; a reset signs it out.
 		other := ts.browser()
 		other.post("/connexion", url.Values{"email": {"bob@example.test"}, "password": {goodPassword}})
@@ -238,8 +237,7 @@ func TestAccountLockoutAndRateLimit(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ts, smtp := newMailTestServer(t, d)
 		b := ts.browser()
-		signUp(t, b, "carole@example.test", "Carole", goodPassword)
-		verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, "carole@example.test"))
+		signUpVerified(t, ts, b, smtp, "carole@example.test", "Carole")
 		for i := 0; i < 5; i++ {
 			b.post("/connexion", url.Values{"email": {"carole@example.test"}, "password": {"mauvais mot de passe " + string(rune('a'+i))}})
 		}
@@ -298,8 +296,7 @@ func TestAccountDataExportAndDelete(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ts, smtp := newMailTestServer(t, d)
 		b := ts.browser()
-		signUp(t, b, "dany@example.test", "Dany", goodPassword)
-		verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, "dany@example.test"))
+		signUpVerified(t, ts, b, smtp, "dany@example.test", "Dany")
 		b.post("/connexion", url.Values{"email": {"dany@example.test"}, "password": {goodPassword}})
 		if _, err := d.Exec(context.Background(), `INSERT INTO regions (code, name_fr, name_en) VALUES ('06', 'Montréal', 'Montréal')`); err != nil {
 			t.Fatal(err)

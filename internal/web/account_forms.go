@@ -189,3 +189,32 @@ func (h *accountHandlers) posted(r *http.Request, load func(*http.Request) (*acc
 	}
 	return p, a, nil
 }
+
+// show is a "Mon espace" page as it is asked for: loaded by load, rendered with tmpl.
+func (h *accountHandlers) show(w http.ResponseWriter, r *http.Request, load func(*http.Request) (*accountPage, *participe.Actor, error), tmpl string) error {
+	p, _, err := load(r)
+	if err != nil {
+		return err
+	}
+	h.s.render(w, r, http.StatusOK, tmpl, p)
+	return nil
+}
+
+// linkForm is the page a mailed link opens (token in ?jeton=): it shows a button, so
+// that mail scanners that prefetch links do not use up a single-use token.
+func (h *accountHandlers) linkForm(w http.ResponseWriter, r *http.Request, titleKey, tmpl string) error {
+	p := h.page(r, titleKey)
+	p.Token = r.URL.Query().Get("jeton")
+	h.s.render(w, r, http.StatusOK, tmpl, p)
+	return nil
+}
+
+// linkPost starts the posted form of a mailed link: the page, with the token posted.
+func (h *accountHandlers) linkPost(r *http.Request, titleKey string) (*accountPage, error) {
+	p := h.page(r, titleKey)
+	if err := parseForm(r); err != nil {
+		return nil, err
+	}
+	p.Token = r.PostFormValue("jeton")
+	return p, nil
+}

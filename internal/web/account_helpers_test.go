@@ -165,3 +165,11 @@ func snippet(body string) string {
 }
 
 func mustRE(p string) *regexp.Regexp { return regexp.MustCompile(p) }
+
+// signUpVerified signs up in b with goodPassword and follows the verification link
+// received by mail: a verified person signed out, the start of most flows.
+func signUpVerified(t *testing.T, ts *testServer, b *browser, smtp *smtpmock.Server, email, pseudo string) {
+	t.Helper()
+	signUp(t, b, email, pseudo, goodPassword)
+	verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, email))
+}

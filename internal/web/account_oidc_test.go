@@ -357,8 +357,7 @@ func TestAccountOIDC(t *testing.T) {
 
 		// A verified address that matches an existing account links to it.
 		b3 := ts.browser()
-		signUp(t, b3, "jules@example.test", "Jules", goodPassword)
-		verifyByMail(t, ts, b3, smtp, ts.lastLink(smtp, "jules@example.test"))
+		signUpVerified(t, ts, b3, smtp, "jules@example.test", "Jules")
 		o.store.users["sub-2"] = opUser{Email: "JULES@example.test", Verified: true, Given: "J"}
 		o.login(t, ts.browser(), "sub-2")
 		var linked int64

@@ -21,22 +21,38 @@ func (h *accountHandlers) next(r *http.Request) string {
 	return SafeNext(r.FormValue("next"), LocalPath(LangFrom(r.Context()), "/mon-espace"))
 }
 
-func (h *accountHandlers) signUpForm(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.signup.title")
+// entryForm shows the sign-up or sign-in form, which goes on to ?next= afterwards.
+func (h *accountHandlers) entryForm(w http.ResponseWriter, r *http.Request, titleKey, tmpl string) error {
+	p := h.page(r, titleKey)
 	p.Next = SafeNext(r.URL.Query().Get("next"), "")
-	h.s.render(w, r, http.StatusOK, "account/signup", p)
+	h.s.render(w, r, http.StatusOK, tmpl, p)
 	return nil
 }
 
-func (h *accountHandlers) signUp(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.signup.title")
+// entryPost starts a posted sign-up or sign-in form: the page, the form parsed, next
+// kept. An unreadable (oversized) form is shown on tmpl as an error, and then it
+// returns nil: the answer is sent.
+func (h *accountHandlers) entryPost(w http.ResponseWriter, r *http.Request, titleKey, tmpl string) *accountPage {
+	p := h.page(r, titleKey)
 	if err := parseForm(r); err != nil {
 		showFormError(&p.Page, err, "email")
-		h.s.render(w, r, http.StatusRequestEntityTooLarge, "account/signup", p)
+		h.s.render(w, r, http.StatusRequestEntityTooLarge, tmpl, p)
+		return nil
+	}
+	p.Next = SafeNext(r.PostFormValue("next"), "")
+	return p
+}
+
+func (h *accountHandlers) signUpForm(w http.ResponseWriter, r *http.Request) error {
+	return h.entryForm(w, r, "account.signup.title", "account/signup")
+}
+
+func (h *accountHandlers) signUp(w http.ResponseWriter, r *http.Request) error {
+	p := h.entryPost(w, r, "account.signup.title", "account/signup")
+	if p == nil {
 		return nil
 	}
 	p.Form = formValues(r, "email", "pseudonym", "terms")
-	p.Next = SafeNext(r.PostFormValue("next"), "")
 	err := h.svc.SignUp(r.Context(), account.SignUpInput{
 		Email: p.V("email"), Pseudonym: p.V("pseudonym"), Password: r.PostFormValue("password"),
 		AcceptTerms: p.V("terms") == "1", Lang: LangFrom(r.Context()), IP: h.s.ClientIP(r),
@@ -72,18 +88,14 @@ func (h *accountHandlers) resend(w http.ResponseWriter, r *http.Request) error {
 // verifyForm shows a button rather than consuming the link on GET: mail scanners that
 // prefetch links must not use up a single-use token.
 func (h *accountHandlers) verifyForm(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.verify.title")
-	p.Token = r.URL.Query().Get("jeton")
-	h.s.render(w, r, http.StatusOK, "account/verify", p)
-	return nil
+	return h.linkForm(w, r, "account.verify.title", "account/verify")
 }
 
 func (h *accountHandlers) verify(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.verify.title")
-	if err := parseForm(r); err != nil {
+	p, err := h.linkPost(r, "account.verify.title")
+	if err != nil {
 		return err
 	}
-	p.Token = r.PostFormValue("jeton")
 	if _, err := h.svc.VerifyEmail(r.Context(), p.Token); err != nil {
 		return h.formError(w, r, p, "account/verify", "verify", err)
 	}
@@ -91,21 +103,15 @@ func (h *accountHandlers) verify(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *accountHandlers) signInForm(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.signin.title")
-	p.Next = SafeNext(r.URL.Query().Get("next"), "")
-	h.s.render(w, r, http.StatusOK, "account/signin", p)
-	return nil
+	return h.entryForm(w, r, "account.signin.title", "account/signin")
 }
 
 func (h *accountHandlers) signIn(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.signin.title")
-	if err := parseForm(r); err != nil {
-		showFormError(&p.Page, err, "email")
-		h.s.render(w, r, http.StatusRequestEntityTooLarge, "account/signin", p)
+	p := h.entryPost(w, r, "account.signin.title", "account/signin")
+	if p == nil {
 		return nil
 	}
 	p.Form = formValues(r, "email")
-	p.Next = SafeNext(r.PostFormValue("next"), "")
 	res, err := h.svc.Authenticate(r.Context(), p.V("email"), r.PostFormValue("password"), h.s.ClientIP(r))
 	if err != nil {
 		return h.formError(w, r, p, "account/signin", "email", err)
@@ -287,11 +293,10 @@ func (h *accountHandlers) resetForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *accountHandlers) reset(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.reset.title")
-	if err := parseForm(r); err != nil {
+	p, err := h.linkPost(r, "account.reset.title")
+	if err != nil {
 		return err
 	}
-	p.Token = r.PostFormValue("jeton")
 	if _, err := h.svc.ResetPassword(r.Context(), p.Token, r.PostFormValue("password"), h.s.ClientIP(r)); err != nil {
 		if st := showFormError(&p.Page, err, "password"); st != 0 {
 			if h.svc.CheckResetToken(r.Context(), p.Token) != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -26,20 +27,28 @@ func (h *accountHandlers) spacePage(r *http.Request, titleKey, current string) (
 	return p, a, nil
 }
 
-// profilePage is the profile form with the person's profile and the choices.
-func (h *accountHandlers) profilePage(r *http.Request) (*accountPage, *participe.Actor, error) {
-	p, a, err := h.spacePage(r, "account.profile.title", "/mon-espace")
+// spacePageWith is spacePage then fill, which loads what the page shows for the person.
+func (h *accountHandlers) spacePageWith(r *http.Request, titleKey, current string, fill func(ctx context.Context, p *accountPage, person int64) error) (*accountPage, *participe.Actor, error) {
+	p, a, err := h.spacePage(r, titleKey, current)
 	if err != nil {
 		return nil, nil, err
 	}
-	if p.Profile, err = h.svc.ProfileOf(r.Context(), a.PersonID); err != nil {
+	if err := fill(r.Context(), p, a.PersonID); err != nil {
 		return nil, nil, err
 	}
-	if p.Regions, err = catalog.New(h.s.DB, h.s.Clock).Regions(r.Context()); err != nil {
-		return nil, nil, err
-	}
-	p.AgeGroups = account.AgeGroups
 	return p, a, nil
+}
+
+// profilePage is the profile form with the person's profile and the choices.
+func (h *accountHandlers) profilePage(r *http.Request) (*accountPage, *participe.Actor, error) {
+	return h.spacePageWith(r, "account.profile.title", "/mon-espace", func(ctx context.Context, p *accountPage, person int64) (err error) {
+		if p.Profile, err = h.svc.ProfileOf(ctx, person); err != nil {
+			return err
+		}
+		p.Regions, err = catalog.New(h.s.DB, h.s.Clock).Regions(ctx)
+		p.AgeGroups = account.AgeGroups
+		return err
+	})
 }
 
 func (h *accountHandlers) profileForm(w http.ResponseWriter, r *http.Request) error {
@@ -66,33 +75,23 @@ func (h *accountHandlers) profileSave(w http.ResponseWriter, r *http.Request) er
 }
 
 func (h *accountHandlers) securityPage(r *http.Request) (*accountPage, *participe.Actor, error) {
-	p, a, err := h.spacePage(r, "account.security.title", "/mon-espace/securite")
-	if err != nil {
-		return nil, nil, err
-	}
-	ctx := r.Context()
-	if p.Profile, err = h.svc.ProfileOf(ctx, a.PersonID); err != nil {
-		return nil, nil, err
-	}
-	if p.Sessions, err = h.svc.Sessions(ctx, a.PersonID, h.s.Sessions.Token(ctx)); err != nil {
-		return nil, nil, err
-	}
-	if p.HasTOTP, err = h.svc.HasTOTP(ctx, a.PersonID); err != nil {
-		return nil, nil, err
-	}
-	if p.Remaining, err = h.svc.RemainingRecoveryCodes(ctx, a.PersonID); err != nil {
-		return nil, nil, err
-	}
-	return p, a, nil
+	return h.spacePageWith(r, "account.security.title", "/mon-espace/securite", func(ctx context.Context, p *accountPage, person int64) (err error) {
+		if p.Profile, err = h.svc.ProfileOf(ctx, person); err != nil {
+			return err
+		}
+		if p.Sessions, err = h.svc.Sessions(ctx, person, h.s.Sessions.Token(ctx)); err != nil {
+			return err
+		}
+		if p.HasTOTP, err = h.svc.HasTOTP(ctx, person); err != nil {
+			return err
+		}
+		p.Remaining, err = h.svc.RemainingRecoveryCodes(ctx, person)
+		return err
+	})
 }
 
 func (h *accountHandlers) security(w http.ResponseWriter, r *http.Request) error {
-	p, _, err := h.securityPage(r)
-	if err != nil {
-		return err
-	}
-	h.s.render(w, r, http.StatusOK, "account/security", p)
-	return nil
+	return h.show(w, r, h.securityPage, "account/security")
 }
 
 func (h *accountHandlers) passwordChange(w http.ResponseWriter, r *http.Request) error {
@@ -198,23 +197,14 @@ func (h *accountHandlers) totpDisable(w http.ResponseWriter, r *http.Request) er
 
 // emailPage is the e-mail change form with the current address.
 func (h *accountHandlers) emailPage(r *http.Request) (*accountPage, *participe.Actor, error) {
-	p, a, err := h.spacePage(r, "account.email.title", "/mon-espace/securite")
-	if err != nil {
-		return nil, nil, err
-	}
-	if p.Profile, err = h.svc.ProfileOf(r.Context(), a.PersonID); err != nil {
-		return nil, nil, err
-	}
-	return p, a, nil
+	return h.spacePageWith(r, "account.email.title", "/mon-espace/securite", func(ctx context.Context, p *accountPage, person int64) (err error) {
+		p.Profile, err = h.svc.ProfileOf(ctx, person)
+		return err
+	})
 }
 
 func (h *accountHandlers) emailForm(w http.ResponseWriter, r *http.Request) error {
-	p, _, err := h.emailPage(r)
-	if err != nil {
-		return err
-	}
-	h.s.render(w, r, http.StatusOK, "account/email", p)
-	return nil
+	return h.show(w, r, h.emailPage, "account/email")
 }
 
 func (h *accountHandlers) emailChange(w http.ResponseWriter, r *http.Request) error {
@@ -230,18 +220,14 @@ func (h *accountHandlers) emailChange(w http.ResponseWriter, r *http.Request) er
 }
 
 func (h *accountHandlers) emailConfirmForm(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.email.confirm.title")
-	p.Token = r.URL.Query().Get("jeton")
-	h.s.render(w, r, http.StatusOK, "account/email-confirm", p)
-	return nil
+	return h.linkForm(w, r, "account.email.confirm.title", "account/email-confirm")
 }
 
 func (h *accountHandlers) emailConfirm(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.email.confirm.title")
-	if err := parseForm(r); err != nil {
+	p, err := h.linkPost(r, "account.email.confirm.title")
+	if err != nil {
 		return err
 	}
-	p.Token = r.PostFormValue("jeton")
 	if _, err := h.svc.ConfirmEmailChange(r.Context(), p.Token); err != nil {
 		return h.formError(w, r, p, "account/email-confirm", "confirm", err)
 	}
@@ -254,26 +240,17 @@ func (h *accountHandlers) emailConfirm(w http.ResponseWriter, r *http.Request) e
 
 // dataPage is "Mes données": consents, export and account deletion.
 func (h *accountHandlers) dataPage(r *http.Request) (*accountPage, *participe.Actor, error) {
-	p, a, err := h.spacePage(r, "account.data.title", "/mon-espace/donnees")
-	if err != nil {
-		return nil, nil, err
-	}
-	if p.Consents, err = h.svc.Consents(r.Context(), a.PersonID); err != nil {
-		return nil, nil, err
-	}
-	if p.Profile, err = h.svc.ProfileOf(r.Context(), a.PersonID); err != nil {
-		return nil, nil, err
-	}
-	return p, a, nil
+	return h.spacePageWith(r, "account.data.title", "/mon-espace/donnees", func(ctx context.Context, p *accountPage, person int64) (err error) {
+		if p.Consents, err = h.svc.Consents(ctx, person); err != nil {
+			return err
+		}
+		p.Profile, err = h.svc.ProfileOf(ctx, person)
+		return err
+	})
 }
 
 func (h *accountHandlers) data(w http.ResponseWriter, r *http.Request) error {
-	p, _, err := h.dataPage(r)
-	if err != nil {
-		return err
-	}
-	h.s.render(w, r, http.StatusOK, "account/data", p)
-	return nil
+	return h.show(w, r, h.dataPage, "account/data")
 }
 
 func (h *accountHandlers) export(w http.ResponseWriter, r *http.Request) error {
@@ -308,29 +285,20 @@ func (h *accountHandlers) deleteAccount(w http.ResponseWriter, r *http.Request) 
 }
 
 func (h *accountHandlers) orgsPage(r *http.Request) (*accountPage, *participe.Actor, error) {
-	p, a, err := h.spacePage(r, "account.org.title", "/mon-espace/organisations")
-	if err != nil {
-		return nil, nil, err
-	}
-	if p.Orgs, err = h.svc.MyOrganisations(r.Context(), a.PersonID); err != nil {
-		return nil, nil, err
-	}
-	q := r.URL.Query().Get("q")
-	p.Form["q"] = q
-	if p.AllOrgs, err = h.svc.AllOrganisations(r.Context(), a.PersonID, q); err != nil {
-		return nil, nil, err
-	}
-	p.OrgKinds = account.OrganisationKinds
-	return p, a, nil
+	return h.spacePageWith(r, "account.org.title", "/mon-espace/organisations", func(ctx context.Context, p *accountPage, person int64) (err error) {
+		if p.Orgs, err = h.svc.MyOrganisations(ctx, person); err != nil {
+			return err
+		}
+		q := r.URL.Query().Get("q")
+		p.Form["q"] = q
+		p.AllOrgs, err = h.svc.AllOrganisations(ctx, person, q)
+		p.OrgKinds = account.OrganisationKinds
+		return err
+	})
 }
 
 func (h *accountHandlers) orgs(w http.ResponseWriter, r *http.Request) error {
-	p, _, err := h.orgsPage(r)
-	if err != nil {
-		return err
-	}
-	h.s.render(w, r, http.StatusOK, "account/organisations", p)
-	return nil
+	return h.show(w, r, h.orgsPage, "account/organisations")
 }
 
 func (h *accountHandlers) orgCreate(w http.ResponseWriter, r *http.Request) error {

@@ -18,8 +18,7 @@ func TestAccountEmailChangeSessionsAndOrganisations(t *testing.T) {
 		ts, smtp := newMailTestServer(t, d)
 		ctx := context.Background()
 		b := ts.browser()
-		signUp(t, b, "kim@example.test", "Kim", goodPassword)
-		verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, "kim@example.test"))
+		signUpVerified(t, ts, b, smtp, "kim@example.test", "Kim")
 		b.post("/connexion", url.Values{"email": {"kim@example.test"}, "password": {goodPassword}})
 		other := ts.browser()
 		other.post("/connexion", url.Values{"email": {"kim@example.test"}, "password": {goodPassword}})
@@ -75,8 +74,7 @@ func TestAccountEmailChangeSessionsAndOrganisations(t *testing.T) {
 		var orgID int64
 		_ = d.QueryRow(ctx, `SELECT id FROM organisations`).Scan(&orgID)
 		luc := ts.browser()
-		signUp(t, luc, "luc@example.test", "Luc", goodPassword)
-		verifyByMail(t, ts, luc, smtp, ts.lastLink(smtp, "luc@example.test"))
+		signUpVerified(t, ts, luc, smtp, "luc@example.test", "Luc")
 		luc.post("/connexion", url.Values{"email": {"luc@example.test"}, "password": {goodPassword}})
 		_, page = luc.get("/mon-espace/organisations?q=commerce")
 		mustContain(t, page, "Chambre de commerce de Lévis", "Demander à rejoindre")
@@ -106,8 +104,7 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 func TestAccountLanguagePreference(t *testing.T) {
 	ts, smtp := newMailTestServer(t, dbtest.SQLite(t))
 	b := ts.browser()
-	signUp(t, b, "emma@example.test", "Emma", goodPassword)
-	verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, "emma@example.test"))
+	signUpVerified(t, ts, b, smtp, "emma@example.test", "Emma")
 	b.post("/connexion", url.Values{"email": {"emma@example.test"}, "password": {goodPassword}})
 	if res, _ := b.post("/mon-espace", url.Values{"pseudonym": {"Emma"}, "locale": {"en"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("profile: %d", res.StatusCode)

@@ -21,8 +21,7 @@ func TestAdminRequiresSecondFactor(t *testing.T) {
 		ts, smtp := newMailTestServer(t, d)
 		bodyID := insertID(t, d, `INSERT INTO bodies (slug, name_fr, kind) VALUES ('corps', 'Organisme', 'ministere') RETURNING id`)
 		b := ts.browser()
-		signUp(t, b, "gina@example.test", "Gina", goodPassword)
-		verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, "gina@example.test"))
+		signUpVerified(t, ts, b, smtp, "gina@example.test", "Gina")
 		var id int64
 		_ = d.QueryRow(context.Background(), `SELECT id FROM people WHERE email = ?`, "gina@example.test").Scan(&id)
 		if _, err := d.Exec(context.Background(), `INSERT INTO staff_roles (person_id, body_id, role) VALUES (?, ?, ?)`, id, bodyID, participe.RoleManager); err != nil {
@@ -94,8 +93,7 @@ func TestAdminInvitationAndInitiative(t *testing.T) {
 		b := ts.browser()
 		_, page = b.get(invite)
 		mustContain(t, page, "Secrétariat du Conseil du trésor", "Responsable d")
-		signUp(t, b, "henri@example.test", "Henri", goodPassword)
-		verifyByMail(t, ts, b, smtp, ts.lastLink(smtp, "henri@example.test"))
+		signUpVerified(t, ts, b, smtp, "henri@example.test", "Henri")
 		b.post("/connexion", url.Values{"email": {"henri@example.test"}, "password": {goodPassword}})
 		tok := hiddenRE.FindStringSubmatch(func() string { _, p := b.get(invite); return p }())[1]
 		res, _ = b.post("/invitation", url.Values{"jeton": {tok}})

@@ -76,8 +76,12 @@ func adminPathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// optionalPathID is the id in the path, or 0 on a path without it (a new record).
-func optionalPathID(r *http.Request, name string) (int64, error) {
+// postedRecord parses the posted form of a record and returns the record's id in the
+// path, or 0 on a path without it (a new record).
+func postedRecord(r *http.Request, name string) (int64, error) {
+	if err := parseForm(r); err != nil {
+		return 0, err
+	}
 	if r.PathValue(name) == "" {
 		return 0, nil
 	}
@@ -175,10 +179,7 @@ func (h *adminHandlers) bodyEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *adminHandlers) bodySave(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	id, err := optionalPathID(r, "body")
+	id, err := postedRecord(r, "body")
 	if err != nil {
 		return err
 	}
@@ -310,10 +311,7 @@ func (h *adminHandlers) themeEdit(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *adminHandlers) themeSave(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	id, err := optionalPathID(r, "id")
+	id, err := postedRecord(r, "id")
 	if err != nil {
 		return err
 	}

@@ -20,11 +20,30 @@ import (
 //
 //	go test ./internal/web -run XXX -bench PortalPages -benchtime 300x
 //	go test ./internal/web -run XXX -bench PortalPages/list -cpuprofile cpu.out
+//	PORTAL_BENCH_ENGINE=postgres go test ./internal/web -run XXX -bench PortalPages
 func BenchmarkPortalPages(b *testing.B) {
 	d := dbtest.SQLite(b)
+	if os.Getenv("PORTAL_BENCH_ENGINE") == "postgres" {
+		// The CPU metric then counts the app only (PostgreSQL runs in its own processes).
+		d = dbtest.Postgres(b)
+	}
 	sizes := seedlarge.Sizes{Initiatives: 1000}
 	if err := seedlarge.Run(context.Background(), d, sizes, io.Discard); err != nil {
 		b.Fatal(err)
+	}
+	if os.Getenv("PORTAL_BENCH_FTS_PREFIX") != "" {
+		// Experiment: the same full-text table with FTS5 prefix indexes (a migration
+		// to decide), to measure what prefix terms ("consult"*) would cost then.
+		for _, q := range []string{
+			`CREATE VIRTUAL TABLE initiative_fts_p USING fts5(doc, tokenize = 'unicode61 remove_diacritics 2', prefix = '3 4 5 6')`,
+			`INSERT INTO initiative_fts_p (rowid, doc) SELECT rowid, doc FROM initiative_fts`,
+			`DROP TABLE initiative_fts`,
+			`ALTER TABLE initiative_fts_p RENAME TO initiative_fts`,
+		} {
+			if _, err := d.WriteSQL().ExecContext(context.Background(), q); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 	ts := newTestServer(b, d)
 	pages := []struct{ name, path string }{

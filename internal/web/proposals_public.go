@@ -495,12 +495,14 @@ func (h *proposalHandlers) moreComments(w http.ResponseWriter, r *http.Request) 
 }
 
 // back redirects to the proposal page (at anchor) after a successful action.
+// Votes take this path without a flash: no Page is built (it would pop the session's
+// flash for nothing), the redirect is only a localized path.
 func (h *proposalHandlers) back(w http.ResponseWriter, r *http.Request, flashKey, anchor string) error {
-	p := h.s.newPage(r, "")
+	lang := LangFrom(r.Context())
 	if flashKey != "" {
-		h.s.SetFlash(r.Context(), "success", p.T(flashKey))
+		h.s.SetFlash(r.Context(), "success", h.s.Cat.T(lang, flashKey))
 	}
-	u := p.URL("/initiatives/" + r.PathValue("slug") + "/propositions/" + r.PathValue("id"))
+	u := LocalPath(lang, "/initiatives/"+r.PathValue("slug")+"/propositions/"+r.PathValue("id"))
 	http.Redirect(w, r, u+anchor, http.StatusSeeOther)
 	return nil
 }

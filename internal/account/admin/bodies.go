@@ -194,13 +194,7 @@ func (s *Service) SaveBody(ctx context.Context, r Req, b *catalog.Body) error {
 		}
 		return s.record(ctx, tx, r, b.ID, action, "body", b.ID, b.Slug)
 	})
-	if db.IsUniqueViolation(err) {
-		return participe.FieldError("slug", "admin.slug.taken")
-	}
-	if err == nil {
-		catalog.Invalidate()
-	}
-	return err
+	return catalogSaved(err)
 }
 
 // Themes lists every theme (platform admins manage them).
@@ -278,6 +272,14 @@ func (s *Service) SaveTheme(ctx context.Context, r Req, t *catalog.Theme) error 
 		}
 		return s.record(ctx, tx, r, 0, action, "theme", t.ID, t.Slug)
 	})
+	return catalogSaved(err)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// catalogSaved ends a write of a body, theme or initiative: a slug already taken is
+// a form error, and a success drops the cached public catalogue.
+func catalogSaved(err error) error {
 	if db.IsUniqueViolation(err) {
 		return participe.FieldError("slug", "admin.slug.taken")
 	}
@@ -286,5 +288,3 @@ func (s *Service) SaveTheme(ctx context.Context, r Req, t *catalog.Theme) error 
 	}
 	return err
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

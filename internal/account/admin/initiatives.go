@@ -206,13 +206,7 @@ func (s *Service) SaveInitiative(ctx context.Context, r Req, i *catalog.Initiati
 		}
 		return s.record(ctx, tx, r, i.BodyID, action, "initiative", i.ID, i.Slug)
 	})
-	if db.IsUniqueViolation(err) {
-		return participe.FieldError("slug", "admin.slug.taken")
-	}
-	if err == nil {
-		catalog.Invalidate()
-	}
-	return err
+	return catalogSaved(err)
 }
 
 // SetState moves an initiative through its workflow (managers of its body):

@@ -92,8 +92,8 @@ func (f *fixture) person(name string, roles ...participe.Role) *participe.Actor 
 	var id int64
 	err := f.d.Write(context.Background(), func(tx *db.Tx) error {
 		var err error
-		id, err = tx.InsertID(context.Background(), `INSERT INTO people (email, pseudonym, created_at) VALUES (?, ?, ?) RETURNING id`,
-			name+"@example.test", name, db.T(fixNow))
+		id, err = tx.InsertID(context.Background(), `INSERT INTO people (email, pseudonym, email_verified_at, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+			name+"@example.test", name, db.T(fixNow), db.T(fixNow)) // verified: notifications are emailed only to verified addresses
 		return err
 	})
 	if err != nil {
