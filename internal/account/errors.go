@@ -28,8 +28,8 @@ func (fe FieldErrors) As(target any) bool {
 	return false
 }
 
-// add appends err when it is a field error (or a list of them).
-func (fe *FieldErrors) add(err error) {
+// Add appends err when it is a field error (or a list of them); nil adds nothing.
+func (fe *FieldErrors) Add(err error) {
 	if err == nil {
 		return
 	}
@@ -43,7 +43,8 @@ func (fe *FieldErrors) add(err error) {
 	}
 }
 
-func (fe FieldErrors) err() error {
+// Err is the list as an error, nil when it is empty.
+func (fe FieldErrors) Err() error {
 	if len(fe) == 0 {
 		return nil
 	}

@@ -117,12 +117,12 @@ func (s *Service) CreateOrganisation(ctx context.Context, personID int64, name, 
 	name = strings.Join(strings.Fields(name), " ")
 	var fe FieldErrors
 	if n := utf8.RuneCountInString(name); n < 2 || n > 120 {
-		fe.add(participe.FieldError("name", "account.org.name_invalid"))
+		fe.Add(participe.FieldError("name", "account.org.name_invalid"))
 	}
 	if !slices.Contains(OrganisationKinds, kind) {
-		fe.add(participe.FieldError("kind", "form.error.required"))
+		fe.Add(participe.FieldError("kind", "form.error.required"))
 	}
-	if err := fe.err(); err != nil {
+	if err := fe.Err(); err != nil {
 		return 0, err
 	}
 	if err := s.limit(ctx, "org:create:"+itoa(personID), 10, 24*time.Hour); err != nil {

@@ -59,12 +59,12 @@ type ProfileInput struct {
 func (s *Service) UpdateProfile(ctx context.Context, personID int64, in ProfileInput) error {
 	var fe FieldErrors
 	pseudo, err := CheckPseudonym(in.Pseudonym)
-	fe.add(err)
+	fe.Add(err)
 	if in.AgeGroup != "" && !slices.Contains(AgeGroups, in.AgeGroup) {
-		fe.add(participe.FieldError("age_group", "form.error.invalid"))
+		fe.Add(participe.FieldError("age_group", "form.error.invalid"))
 	}
 	if in.Locale != "fr" && in.Locale != "en" {
-		fe.add(participe.FieldError("locale", "form.error.invalid"))
+		fe.Add(participe.FieldError("locale", "form.error.invalid"))
 	}
 	var region any
 	if in.RegionCode != "" {
@@ -73,11 +73,11 @@ func (s *Service) UpdateProfile(ctx context.Context, personID int64, in ProfileI
 			return err
 		}
 		if n == 0 {
-			fe.add(participe.FieldError("region", "form.error.invalid"))
+			fe.Add(participe.FieldError("region", "form.error.invalid"))
 		}
 		region = in.RegionCode
 	}
-	if err := fe.err(); err != nil {
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	_, err = s.DB.Exec(ctx, `UPDATE people SET pseudonym = ?, region_code = ?, age_group = ?, locale = ? WHERE id = ? AND deleted_at IS NULL`,

@@ -55,14 +55,14 @@ func CheckPseudonym(p string) (string, error) {
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) error {
 	var fe FieldErrors
 	email, err := NormalizeEmail(in.Email)
-	fe.add(err)
+	fe.Add(err)
 	pseudo, err := CheckPseudonym(in.Pseudonym)
-	fe.add(err)
-	fe.add(CheckPasswordPolicy(in.Password, email, pseudo))
+	fe.Add(err)
+	fe.Add(CheckPasswordPolicy(in.Password, email, pseudo))
 	if !in.AcceptTerms {
-		fe.add(participe.FieldError("terms", "account.terms.required"))
+		fe.Add(participe.FieldError("terms", "account.terms.required"))
 	}
-	if err := fe.err(); err != nil {
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	if err := s.limitIPAndEmail(ctx, "signup", in.IP, email, 10, 3, time.Hour); err != nil {

@@ -175,3 +175,65 @@ func TestFicheFromCacheMatchesSQL(t *testing.T) {
 		}
 	})
 }
+
+// TestListSnapshotConcurrent runs lists and fiches from several goroutines while the
+// copy is dropped and rebuilt (run with -race).
+func TestListSnapshotConcurrent(t *testing.T) {
+	d := dbtest.SQLite(t)
+	svc := setup(t, d)
+	ctx := context.Background()
+	want, err := svc.List(ctx, filter.Filter{Sort: filter.SortNewest}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 8)
+	for g := range 6 {
+		go func() {
+			for n := range 40 {
+				f, _ := filter.ParseQuery([]string{"", "status=open", "theme=sante&sort=popular", "mode=paper&page=2", "q=consultation"}[(g+n)%5])
+				res, err := svc.List(ctx, f, 5)
+				if err == nil && len(res.Items) > 0 {
+					res.Items[0].Themes = append(res.Items[0].Themes, catalog.Theme{Slug: "x"}) // callers may append
+					_, err = svc.Initiative(ctx, res.Items[0].Slug)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				catalog.Invalidate()
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	got, err := svc.List(ctx, filter.Filter{Sort: filter.SortNewest}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ids(got), ids(want)) {
+		t.Fatal("the list changed")
+	}
+	for _, i := range got.Items {
+		for _, th := range i.Themes {
+			if th.Slug == "x" {
+				t.Fatal("a caller's append reached the shared copy")
+			}
+		}
+	}
+}

@@ -107,6 +107,16 @@ func dtCheckFrench(t *testing.T, where, s string) {
 	}
 }
 
+// dtCheckSlug reports a slug that is not an address part or is already in seen,
+// then adds it to seen.
+func dtCheckSlug(t *testing.T, seen map[string]bool, what, slug string) {
+	t.Helper()
+	if !dtSlugRe.MatchString(slug) || seen[slug] {
+		t.Errorf("%s slug %q invalid or duplicated", what, slug)
+	}
+	seen[slug] = true
+}
+
 func TestDemoBodies(t *testing.T) {
 	var bodies []bodyData
 	dtLoad(t, "bodies.json", &bodies)
@@ -115,10 +125,7 @@ func TestDemoBodies(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, b := range bodies {
-		if !dtSlugRe.MatchString(b.Slug) || seen[b.Slug] {
-			t.Errorf("body slug %q invalid or duplicated", b.Slug)
-		}
-		seen[b.Slug] = true
+		dtCheckSlug(t, seen, "body", b.Slug)
 		dtCheckText(t, "body "+b.Slug, b)
 		if !dtBodyKinds[b.Kind] {
 			t.Errorf("body %s: kind %q", b.Slug, b.Kind)
@@ -148,10 +155,7 @@ func TestDemoThemesAndRegions(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, th := range themes {
-		if !dtSlugRe.MatchString(th.Slug) || seen[th.Slug] {
-			t.Errorf("theme slug %q invalid or duplicated", th.Slug)
-		}
-		seen[th.Slug] = true
+		dtCheckSlug(t, seen, "theme", th.Slug)
 		dtCheckText(t, "theme "+th.Slug, th)
 	}
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -166,18 +167,6 @@ func (h *accountHandlers) done(w http.ResponseWriter, r *http.Request, msgKey, p
 	return doneTo(h.s, w, r, msgKey, path)
 }
 
-// postingPerson is the signed-in person of a posted form, with the form parsed.
-func postingPerson(r *http.Request) (*participe.Actor, error) {
-	a, err := requirePerson(r)
-	if err != nil {
-		return nil, err
-	}
-	if err := parseForm(r); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
 // posted loads a "Mon espace" page with load, then parses the posted form.
 func (h *accountHandlers) posted(r *http.Request, load func(*http.Request) (*accountPage, *participe.Actor, error)) (*accountPage, *participe.Actor, error) {
 	p, a, err := load(r)
@@ -190,14 +179,17 @@ func (h *accountHandlers) posted(r *http.Request, load func(*http.Request) (*acc
 	return p, a, nil
 }
 
-// show is a "Mon espace" page as it is asked for: loaded by load, rendered with tmpl.
-func (h *accountHandlers) show(w http.ResponseWriter, r *http.Request, load func(*http.Request) (*accountPage, *participe.Actor, error), tmpl string) error {
-	p, _, err := load(r)
-	if err != nil {
-		return err
+// show is the handler of a "Mon espace" page as it is asked for: loaded by load,
+// rendered with tmpl.
+func (h *accountHandlers) show(load func(*http.Request) (*accountPage, *participe.Actor, error), tmpl string) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, _, err := load(r)
+		if err != nil {
+			return err
+		}
+		h.s.render(w, r, http.StatusOK, tmpl, p)
+		return nil
 	}
-	h.s.render(w, r, http.StatusOK, tmpl, p)
-	return nil
 }
 
 // linkForm is the page a mailed link opens (token in ?jeton=): it shows a button, so
@@ -216,5 +208,20 @@ func (h *accountHandlers) linkPost(r *http.Request, titleKey string) (*accountPa
 		return nil, err
 	}
 	p.Token = r.PostFormValue("jeton")
+	return p, nil
+}
+
+// mailLinkForm runs a posted "mail me a link" form, whose one field is the address:
+// send gets it. It returns the page when send went well; otherwise a nil page and
+// what the handler returns (nil once the form is shown again with the error).
+func (h *accountHandlers) mailLinkForm(w http.ResponseWriter, r *http.Request, titleKey, tmpl string, send func(ctx context.Context, email, lang, ip string) error) (*accountPage, error) {
+	p := h.page(r, titleKey)
+	if err := parseForm(r); err != nil {
+		return nil, err
+	}
+	p.Form = formValues(r, "email")
+	if err := send(r.Context(), p.V("email"), LangFrom(r.Context()), h.s.ClientIP(r)); err != nil {
+		return nil, h.formError(w, r, p, tmpl, "email", err)
+	}
 	return p, nil
 }

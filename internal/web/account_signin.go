@@ -72,13 +72,9 @@ func (h *accountHandlers) signUpSent(w http.ResponseWriter, r *http.Request) err
 }
 
 func (h *accountHandlers) resend(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.signup.sent.title")
-	if err := parseForm(r); err != nil {
+	p, err := h.mailLinkForm(w, r, "account.signup.sent.title", "account/sent", h.svc.ResendVerification)
+	if p == nil {
 		return err
-	}
-	p.Form = formValues(r, "email")
-	if err := h.svc.ResendVerification(r.Context(), p.V("email"), LangFrom(r.Context()), h.s.ClientIP(r)); err != nil {
-		return h.formError(w, r, p, "account/sent", "email", err)
 	}
 	h.s.SetFlash(r.Context(), "success", p.T("account.signup.resent"))
 	h.s.Sessions.Put(r.Context(), "signup_email", p.V("email"))
@@ -261,13 +257,8 @@ func (h *accountHandlers) forgotForm(w http.ResponseWriter, r *http.Request) err
 }
 
 func (h *accountHandlers) forgot(w http.ResponseWriter, r *http.Request) error {
-	p := h.page(r, "account.forgot.title")
-	if err := parseForm(r); err != nil {
+	if p, err := h.mailLinkForm(w, r, "account.forgot.title", "account/forgot", h.svc.RequestReset); p == nil {
 		return err
-	}
-	p.Form = formValues(r, "email")
-	if err := h.svc.RequestReset(r.Context(), p.V("email"), LangFrom(r.Context()), h.s.ClientIP(r)); err != nil {
-		return h.formError(w, r, p, "account/forgot", "email", err)
 	}
 	return h.redirect(w, r, "/mot-de-passe-oublie/envoye")
 }

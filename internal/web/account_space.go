@@ -90,10 +90,6 @@ func (h *accountHandlers) securityPage(r *http.Request) (*accountPage, *particip
 	})
 }
 
-func (h *accountHandlers) security(w http.ResponseWriter, r *http.Request) error {
-	return h.show(w, r, h.securityPage, "account/security")
-}
-
 func (h *accountHandlers) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	p, a, err := h.posted(r, h.securityPage)
 	if err != nil {
@@ -203,10 +199,6 @@ func (h *accountHandlers) emailPage(r *http.Request) (*accountPage, *participe.A
 	})
 }
 
-func (h *accountHandlers) emailForm(w http.ResponseWriter, r *http.Request) error {
-	return h.show(w, r, h.emailPage, "account/email")
-}
-
 func (h *accountHandlers) emailChange(w http.ResponseWriter, r *http.Request) error {
 	p, a, err := h.posted(r, h.emailPage)
 	if err != nil {
@@ -247,10 +239,6 @@ func (h *accountHandlers) dataPage(r *http.Request) (*accountPage, *participe.Ac
 		p.Profile, err = h.svc.ProfileOf(ctx, person)
 		return err
 	})
-}
-
-func (h *accountHandlers) data(w http.ResponseWriter, r *http.Request) error {
-	return h.show(w, r, h.dataPage, "account/data")
 }
 
 func (h *accountHandlers) export(w http.ResponseWriter, r *http.Request) error {
@@ -297,10 +285,6 @@ func (h *accountHandlers) orgsPage(r *http.Request) (*accountPage, *participe.Ac
 	})
 }
 
-func (h *accountHandlers) orgs(w http.ResponseWriter, r *http.Request) error {
-	return h.show(w, r, h.orgsPage, "account/organisations")
-}
-
 func (h *accountHandlers) orgCreate(w http.ResponseWriter, r *http.Request) error {
 	p, a, err := h.posted(r, h.orgsPage)
 	if err != nil {
@@ -321,12 +305,24 @@ func formID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-func (h *accountHandlers) orgJoin(w http.ResponseWriter, r *http.Request) error {
-	a, err := postingPerson(r)
+// orgPost reads a posted organisation form: the signed-in person and the organisation.
+func orgPost(r *http.Request) (*participe.Actor, int64, error) {
+	a, err := requirePerson(r)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	id, err := formID(r, "organisation")
+	if err := parseForm(r); err != nil {
+		return nil, 0, err
+	}
+	org, err := formID(r, "organisation")
+	if err != nil {
+		return nil, 0, err
+	}
+	return a, org, nil
+}
+
+func (h *accountHandlers) orgJoin(w http.ResponseWriter, r *http.Request) error {
+	a, id, err := orgPost(r)
 	if err != nil {
 		return err
 	}
@@ -337,11 +333,7 @@ func (h *accountHandlers) orgJoin(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *accountHandlers) orgDecide(w http.ResponseWriter, r *http.Request) error {
-	a, err := postingPerson(r)
-	if err != nil {
-		return err
-	}
-	org, err := formID(r, "organisation")
+	a, org, err := orgPost(r)
 	if err != nil {
 		return err
 	}
@@ -356,11 +348,7 @@ func (h *accountHandlers) orgDecide(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *accountHandlers) orgLeave(w http.ResponseWriter, r *http.Request) error {
-	a, err := postingPerson(r)
-	if err != nil {
-		return err
-	}
-	org, err := formID(r, "organisation")
+	a, org, err := orgPost(r)
 	if err != nil {
 		return err
 	}

@@ -368,6 +368,19 @@ type commentLabels struct {
 
 func commentViews(p *Page, base string, list []proposals.Comment, values map[string]string) ([]commentView, commentLabels) {
 	out := make([]commentView, len(list))
+	// Computed once per page, not per comment (a page shows 50): link prefixes, and
+	// the vote counts' texts (most comments share a few small counts).
+	votePrefix := p.URL(base + "/commentaires/")
+	reportPrefix, reportNext := p.URL("/contributions/"), "/signaler?next="+url.QueryEscape(p.URL(base))
+	ups, downs := map[int64]string{}, map[int64]string{}
+	count := func(m map[int64]string, key string, n int64) string {
+		s, ok := m[n]
+		if !ok {
+			s = p.TN(key, n)
+			m[n] = s
+		}
+		return s
+	}
 	for k := range list {
 		c := &list[k]
 		v := &out[k]
@@ -383,10 +396,10 @@ func commentViews(p *Page, base string, list []proposals.Comment, values map[str
 		v.Body = c.Body
 		v.Author, v.Channel = authorLine(p, c.Author, false, "")
 		v.When, v.ISO = p.DateTime(c.CreatedAt), p.ISO(c.CreatedAt)
-		v.Up, v.Down = p.TN("proposals.comments.up", c.Up), p.TN("proposals.comments.down", c.Down)
+		v.Up, v.Down = count(ups, "proposals.comments.up", c.Up), count(downs, "proposals.comments.down", c.Down)
 		id := strconv.FormatInt(c.ID, 10)
-		v.VoteURL = p.URL(base + "/commentaires/" + id + "/vote")
-		v.ReportURL = p.URL("/contributions/"+id+"/signaler") + "?next=" + url.QueryEscape(p.URL(base))
+		v.VoteURL = votePrefix + id + "/vote"
+		v.ReportURL = reportPrefix + id + reportNext
 		v.ReplyField = "reply-" + id
 		v.ReplyValue = values[v.ReplyField]
 	}

@@ -135,32 +135,27 @@ func (s *Service) SaveBody(ctx context.Context, r Req, b *catalog.Body) error {
 		return err
 	}
 	var fe account.FieldErrors
-	add := func(err error) {
-		if e, ok := participe.AsError(err); ok && err != nil {
-			fe = append(fe, e)
-		}
-	}
-	add(CheckSlug(b.Slug))
-	add(checkText("name_fr", b.NameFR, true, 200))
-	add(checkText("name_en", b.NameEN, false, 200))
-	add(checkText("acronym", b.Acronym, false, 20))
-	add(checkText("description_fr", b.DescriptionFR, false, 5000))
-	add(checkText("description_en", b.DescriptionEN, false, 5000))
-	add(checkText("mission_fr", b.MissionFR, false, 5000))
-	add(checkText("mission_en", b.MissionEN, false, 5000))
-	add(checkURL("website", b.Website))
+	fe.Add(CheckSlug(b.Slug))
+	fe.Add(checkText("name_fr", b.NameFR, true, 200))
+	fe.Add(checkText("name_en", b.NameEN, false, 200))
+	fe.Add(checkText("acronym", b.Acronym, false, 20))
+	fe.Add(checkText("description_fr", b.DescriptionFR, false, 5000))
+	fe.Add(checkText("description_en", b.DescriptionEN, false, 5000))
+	fe.Add(checkText("mission_fr", b.MissionFR, false, 5000))
+	fe.Add(checkText("mission_en", b.MissionEN, false, 5000))
+	fe.Add(checkURL("website", b.Website))
 	if !slices.Contains(BodyKinds, b.Kind) {
-		add(participe.FieldError("kind", "form.error.required"))
+		fe.Add(participe.FieldError("kind", "form.error.required"))
 	}
 	for i, sa := range b.Social {
 		if !slices.Contains(Networks, sa.Network) {
-			add(participe.FieldError("social-"+itoa(i), "admin.social.invalid"))
+			fe.Add(participe.FieldError("social-"+itoa(i), "admin.social.invalid"))
 		} else {
-			add(checkURL("social-"+itoa(i), sa.URL))
+			fe.Add(checkURL("social-"+itoa(i), sa.URL))
 		}
 	}
-	if len(fe) > 0 {
-		return fe
+	if err := fe.Err(); err != nil {
+		return err
 	}
 	err := s.DB.Write(ctx, func(tx *db.Tx) error {
 		action := "body.update"
@@ -244,12 +239,10 @@ func (s *Service) SaveTheme(ctx context.Context, r Req, t *catalog.Theme) error 
 	var fe account.FieldErrors
 	for _, err := range []error{CheckSlug(t.Slug), checkText("name_fr", t.NameFR, true, 200), checkText("name_en", t.NameEN, false, 200),
 		checkText("description_fr", t.DescriptionFR, false, 5000), checkText("description_en", t.DescriptionEN, false, 5000)} {
-		if e, ok := participe.AsError(err); ok && err != nil {
-			fe = append(fe, e)
-		}
+		fe.Add(err)
 	}
-	if len(fe) > 0 {
-		return fe
+	if err := fe.Err(); err != nil {
+		return err
 	}
 	err := s.DB.Write(ctx, func(tx *db.Tx) error {
 		action := "theme.update"

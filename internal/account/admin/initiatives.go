@@ -106,66 +106,58 @@ func (s *Service) FormChoices(ctx context.Context) (Choices, error) {
 // validate checks every fiche field; tools lists the registered tool codes.
 func validateInitiative(i *catalog.Initiative, tools []string) error {
 	var fe account.FieldErrors
-	add := func(err error) {
-		if e, ok := participe.AsError(err); ok && err != nil {
-			fe = append(fe, e)
-		}
-	}
-	add(CheckSlug(i.Slug))
-	add(checkText("title_fr", i.TitleFR, true, 200))
-	add(checkText("title_en", i.TitleEN, false, 200))
-	add(checkText("summary_fr", i.SummaryFR, true, 600))
-	add(checkText("summary_en", i.SummaryEN, false, 600))
+	fe.Add(CheckSlug(i.Slug))
+	fe.Add(checkText("title_fr", i.TitleFR, true, 200))
+	fe.Add(checkText("title_en", i.TitleEN, false, 200))
+	fe.Add(checkText("summary_fr", i.SummaryFR, true, 600))
+	fe.Add(checkText("summary_en", i.SummaryEN, false, 600))
 	for _, f := range []struct {
 		name string
 		v    string
 	}{{"description_fr", i.DescriptionFR}, {"description_en", i.DescriptionEN}, {"how_fr", i.HowFR}, {"how_en", i.HowEN},
 		{"use_fr", i.UseFR}, {"use_en", i.UseEN}, {"accessibility_fr", i.AccessibilityFR}, {"accessibility_en", i.AccessibilityEN},
 		{"partners_fr", i.PartnersFR}, {"partners_en", i.PartnersEN}} {
-		add(checkText(f.name, f.v, false, 20000))
+		fe.Add(checkText(f.name, f.v, false, 20000))
 	}
-	add(checkText("contact_name", i.ContactName, false, 200))
-	add(checkText("contact_phone", i.ContactPhone, false, 50))
+	fe.Add(checkText("contact_name", i.ContactName, false, 200))
+	fe.Add(checkText("contact_phone", i.ContactPhone, false, 50))
 	if i.ContactEmail != "" {
 		e, err := account.NormalizeEmail(i.ContactEmail)
 		if err != nil {
-			add(participe.FieldError("contact_email", "account.email.invalid"))
+			fe.Add(participe.FieldError("contact_email", "account.email.invalid"))
 		}
 		i.ContactEmail = e
 	}
 	if !slices.Contains(InitiativeKinds, i.Kind) {
-		add(participe.FieldError("kind", "form.error.required"))
+		fe.Add(participe.FieldError("kind", "form.error.required"))
 	}
 	switch {
 	case i.StartsAt.IsZero():
-		add(participe.FieldError("starts_at", "admin.date.invalid"))
+		fe.Add(participe.FieldError("starts_at", "admin.date.invalid"))
 	case i.EndsAt.IsZero():
-		add(participe.FieldError("ends_at", "admin.date.invalid"))
+		fe.Add(participe.FieldError("ends_at", "admin.date.invalid"))
 	case !i.EndsAt.After(i.StartsAt):
-		add(participe.FieldError("ends_at", "admin.date.order"))
+		fe.Add(participe.FieldError("ends_at", "admin.date.order"))
 	}
 	for _, a := range i.Audiences {
 		if !slices.Contains(catalog.Audiences, a) {
-			add(participe.FieldError("audiences", "form.error.invalid"))
+			fe.Add(participe.FieldError("audiences", "form.error.invalid"))
 		}
 	}
 	for _, m := range i.Modes {
 		if !slices.Contains(catalog.Modes, m.Mode) {
-			add(participe.FieldError("modes", "form.error.invalid"))
+			fe.Add(participe.FieldError("modes", "form.error.invalid"))
 		}
-		add(checkURL("mode-"+m.Mode+"-url", m.URL))
-		add(checkText("mode-"+m.Mode+"-details_fr", m.DetailsFR, false, 5000))
-		add(checkText("mode-"+m.Mode+"-details_en", m.DetailsEN, false, 5000))
+		fe.Add(checkURL("mode-"+m.Mode+"-url", m.URL))
+		fe.Add(checkText("mode-"+m.Mode+"-details_fr", m.DetailsFR, false, 5000))
+		fe.Add(checkText("mode-"+m.Mode+"-details_en", m.DetailsEN, false, 5000))
 	}
 	for _, t := range i.Tools {
 		if !slices.Contains(tools, t) {
-			add(participe.FieldError("tools", "form.error.invalid"))
+			fe.Add(participe.FieldError("tools", "form.error.invalid"))
 		}
 	}
-	if len(fe) > 0 {
-		return fe
-	}
-	return nil
+	return fe.Err()
 }
 
 // SaveInitiative creates or updates an initiative with every fiche field (managers of
