@@ -28,6 +28,8 @@ func TestAccountEmailChangeSessionsAndOrganisations(t *testing.T) {
 		if strings.Count(page, "<tr><td>") < 2 || !strings.Contains(page, "cette session") {
 			t.Fatalf("sessions list:\n%s", snippet(page))
 		}
+		// The "Mon espace" menu marks the page shown.
+		mustContain(t, page, `class="space-nav"`, `<a href="/mon-espace/securite" aria-current="page">`, `<a href="/mon-espace/donnees">`)
 		if res, _ := b.post("/mon-espace/securite/sessions", nil); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("sign out others: %d", res.StatusCode)
 		}
