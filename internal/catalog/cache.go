@@ -23,27 +23,34 @@ func Invalidate() { generation.Add(1); runInvalidateHooks() }
 const cacheTTL = 15 * time.Second
 
 // cached holds one value computed by load, reloaded after ttl or a new generation.
-// Concurrent misses wait for one load instead of all hitting the database.
+// Concurrent misses wait for one load instead of all hitting the database. When only
+// the TTL has passed (no write known in this process), the old copy is served while one
+// background load refreshes it: every request blocking on the reload each 15 s made
+// the tail latency of the lists (p99) ten times their median under load.
 type cached[T any] struct {
-	mu     sync.RWMutex
-	val    T
-	gen    int64
-	at     time.Time
-	loaded bool
+	mu         sync.RWMutex
+	val        T
+	gen        int64
+	at         time.Time
+	loaded     bool
+	refreshing atomic.Bool
 }
 
 func (c *cached[T]) get(ctx context.Context, load func(context.Context) (T, error)) (T, error) {
 	g := generation.Load()
 	c.mu.RLock()
-	if c.loaded && c.gen == g && time.Since(c.at) < cacheTTL {
-		v := c.val
+	if c.loaded && c.gen == g {
+		v, fresh := c.val, time.Since(c.at) < cacheTTL
 		c.mu.RUnlock()
+		if !fresh && c.refreshing.CompareAndSwap(false, true) {
+			go c.refresh(g, load)
+		}
 		return v, nil
 	}
 	c.mu.RUnlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.loaded && c.gen == g && time.Since(c.at) < cacheTTL {
+	if c.loaded && c.gen == g {
 		return c.val, nil
 	}
 	v, err := load(ctx)
@@ -53,6 +60,23 @@ func (c *cached[T]) get(ctx context.Context, load func(context.Context) (T, erro
 	}
 	c.val, c.gen, c.at, c.loaded = v, g, time.Now(), true
 	return v, nil
+}
+
+// refresh reloads the value in the background after its TTL; a write meanwhile (new
+// generation) wins: its synchronous load is newer than this one.
+func (c *cached[T]) refresh(g int64, load func(context.Context) (T, error)) {
+	defer c.refreshing.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	v, err := load(ctx)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	if c.gen == g {
+		c.val, c.at = v, time.Now()
+	}
+	c.mu.Unlock()
 }
 
 // lookups are the rarely-changing lists the portal reads on every page.

@@ -102,12 +102,21 @@ func (s *Service) Dashboard(ctx context.Context, initiativeID int64) (*Dashboard
 		}
 		return v.(*Dashboard), nil
 	}
-	d, err := s.computeDashboard(ctx, initiativeID)
+	v, err, _ := s.cold.Do(key, func() (any, error) {
+		if v, ok := s.cache.get(key, s.clock.Now(), s.DashboardTTL); ok {
+			return v, nil // computed by the call that just finished
+		}
+		d, err := s.computeDashboard(ctx, initiativeID)
+		if err != nil {
+			return nil, err
+		}
+		s.cache.put(key, now, d)
+		return d, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	s.cache.put(key, now, d)
-	return d, nil
+	return v.(*Dashboard), nil
 }
 
 // scope returns a WHERE fragment on contributions alias c for the dashboard's scope,
@@ -453,7 +462,5 @@ func (s *Service) moderation(ctx context.Context, initiativeID int64) (Moderatio
 // refresh cost every app server and worker 0.6–0.9 s of CPU every DashboardTTL even
 // when nobody read the dashboard.
 func (s *Service) WarmDashboards(ctx context.Context) {
-	if d, err := s.computeDashboard(ctx, 0); err == nil {
-		s.cache.put("dashboard:0", s.clock.Now(), d)
-	}
+	_, _ = s.Dashboard(ctx, 0) // through the single flight: a first visitor joins it
 }

@@ -6,6 +6,8 @@
 package results
 
 import (
+	"golang.org/x/sync/singleflight"
+
 	"sync"
 	"time"
 
@@ -31,6 +33,9 @@ type Service struct {
 	DashboardTTL time.Duration
 
 	cache ttlCache
+	// cold makes concurrent first requests for one dashboard wait for a single
+	// computation instead of each running the aggregate queries (64 at once under load).
+	cold singleflight.Group
 }
 
 // New builds the service.
