@@ -18,7 +18,11 @@ type Visibility struct {
 // visible earlier questions, so an answer left behind on a question that became hidden
 // never shows anything further (and is dropped on submit).
 func (d *Definition) Evaluate(a Answers) Visibility {
-	v := Visibility{Sections: map[string]bool{}, Questions: map[string]bool{}}
+	n := 0
+	for _, s := range d.Sections {
+		n += len(s.Questions)
+	}
+	v := Visibility{Sections: make(map[string]bool, len(d.Sections)), Questions: make(map[string]bool, n)}
 	for _, s := range d.Sections {
 		sv := v.holds(d, s.ShowIf, a)
 		v.Sections[s.Key] = sv
@@ -69,11 +73,18 @@ func clauseHolds(q *Question, ans Answer, eq string) bool {
 // Prune keeps only answers to visible, answerable questions: answers to hidden questions
 // are dropped, never stored (issue 6).
 func (d *Definition) Prune(a Answers) Answers {
-	v := d.Evaluate(a)
-	out := Answers{}
-	for k, ans := range a {
-		if q := d.Question(k); q != nil && q.Answerable() && v.Questions[k] {
-			out[k] = ans
+	return d.pruneWith(a, d.Evaluate(a))
+}
+
+// pruneWith is Prune with the visibility of a already evaluated.
+func (d *Definition) pruneWith(a Answers, v Visibility) Answers {
+	out := make(Answers, len(a))
+	for si := range d.Sections {
+		for qi := range d.Sections[si].Questions {
+			q := &d.Sections[si].Questions[qi]
+			if ans, ok := a[q.Key]; ok && q.Answerable() && v.Questions[q.Key] {
+				out[q.Key] = ans
+			}
 		}
 	}
 	return out

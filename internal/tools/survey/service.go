@@ -19,6 +19,8 @@ type Service struct {
 	db    *db.DB
 	clock participe.Clock
 	jobs  *jobs.Queue
+	// batch queues anonymous web responses on SQLite (batch.go).
+	batch submitBatcher
 }
 
 // New builds the service.

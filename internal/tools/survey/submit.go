@@ -45,13 +45,15 @@ type writePlan struct {
 	textArgs  []any
 	// textIDs are the indexes in textArgs of the response id, filled in once known.
 	textIDs []int
+	// keys are the response's aggregate cells (what countSQL adds).
+	keys []CountKey
 }
 
 // planRecord prepares adding (sign 1) or removing (sign -1) a submitted response from the
 // aggregates and the open-answer index.
 func planRecord(engine db.Engine, sv *Survey, r *Response, sign int) *writePlan {
-	p := &writePlan{}
 	keys := CountKeys(sv.Def(), r.Answers)
+	p := &writePlan{keys: keys}
 	shard := 0
 	if engine == db.Postgres {
 		shard = rand.IntN(countShards)
@@ -110,18 +112,7 @@ func planRecord(engine db.Engine, sv *Survey, r *Response, sign int) *writePlan 
 		p.textIDs = append(p.textIDs, len(p.textArgs))
 		p.textArgs = append(p.textArgs, int64(0), sv.ID, key, body, Fold(body), r.Channel, db.T(r.SubmittedAt))
 	}
-	for _, q := range sv.Def().Questions() {
-		ans, ok := r.Answers[q.Key]
-		if !ok {
-			continue
-		}
-		if q.IsText() {
-			add(q.Key, ans.Text)
-		}
-		if ans.Other != "" {
-			add(q.Key+"/other", ans.Other)
-		}
-	}
+	forOpenAnswers(sv.Def().Questions(), r.Answers, add)
 	if len(texts) > 0 {
 		js, _ := json.Marshal(texts)
 		p.textSQL = textsJSONSQL
@@ -134,6 +125,23 @@ func planRecord(engine db.Engine, sv *Survey, r *Response, sign int) *writePlan 
 	return p
 }
 
+// forOpenAnswers calls add(key, body) for every open answer of a, in survey order: text
+// questions' answers and "other" texts (key "question/other"); add skips empty bodies.
+func forOpenAnswers(qs []*Question, a Answers, add func(key, body string)) {
+	for _, q := range qs {
+		ans, ok := a[q.Key]
+		if !ok {
+			continue
+		}
+		if q.IsText() {
+			add(q.Key, ans.Text)
+		}
+		if ans.Other != "" {
+			add(q.Key+"/other", ans.Other)
+		}
+	}
+}
+
 // exec runs the plan in the caller's transaction for response id.
 func (p *writePlan) exec(ctx context.Context, tx *db.Tx, responseID int64) error {
 	for i, q := range p.countSQL {
@@ -141,6 +149,11 @@ func (p *writePlan) exec(ctx context.Context, tx *db.Tx, responseID int64) error
 			return fmt.Errorf("survey counts: %w", err)
 		}
 	}
+	return p.execTexts(ctx, tx, responseID)
+}
+
+// execTexts runs the open-answer part of the plan for response id.
+func (p *writePlan) execTexts(ctx context.Context, tx *db.Tx, responseID int64) error {
 	if p.textSQL == "" {
 		return nil
 	}
@@ -215,8 +228,11 @@ func (s *Service) SubmitComplete(ctx context.Context, sv *Survey, who Respondent
 	if len(errs) > 0 {
 		return nil, parsed, errs, nil
 	}
-	answers := d.Prune(parsed)
-	if errs := Check(qs, answers, d.Evaluate(answers), true); len(errs) > 0 {
+	// Evaluate sees only answers to visible questions, so the visibility of the pruned
+	// answers is that of the parsed ones: evaluated once.
+	vis := d.Evaluate(parsed)
+	answers := d.pruneWith(parsed, vis)
+	if errs := Check(qs, answers, vis, true); len(errs) > 0 {
 		return nil, parsed, errs, nil
 	}
 	rc := in.Receipt
@@ -236,9 +252,29 @@ func (s *Service) SubmitComplete(ctx context.Context, sv *Survey, who Respondent
 	if err != nil {
 		return nil, parsed, nil, err
 	}
-	plan := planRecord(s.db.Engine, sv, r, 1)
 	sendReceipt := rc.Email != "" && sv.Receipt && s.jobs != nil
 	args := []any{sv.ID, person, r.Reference, link, in.IdemKey, r.RegionCode, r.AgeGroup, string(raw), sv.Version, db.T(now), db.T(now), db.T(now)}
+	if person == nil && link == nil && s.db.Engine == db.SQLite {
+		it := &submitItem{sv: sv, r: r, keys: CountKeys(d, answers), args: args, rc: rc, receipt: sendReceipt}
+		forOpenAnswers(qs, answers, func(key, body string) {
+			if body != "" {
+				it.texts = append(it.texts, [3]string{key, body, Fold(body)})
+			}
+		})
+		if err := s.submitBatched(ctx, it); err != nil {
+			return nil, parsed, nil, err
+		}
+		switch {
+		case it.dup:
+			// The same form posted twice: the response stored the first time.
+			prev, err := scanResponse(s.db.QueryRow(ctx, `SELECT `+responseCols+` FROM survey_responses WHERE idem_key = ? AND survey_id = ?`, in.IdemKey, sv.ID))
+			return prev, answers, nil, err
+		case !it.alone:
+			return r, answers, nil, nil
+		}
+		// The batch failed: written again on its own below.
+	}
+	plan := planRecord(s.db.Engine, sv, r, 1)
 	var already bool
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		if link != nil {
