@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"sort"
+	"strings"
 	"sync"
 
 	"participe/internal/db"
@@ -30,10 +32,27 @@ const countsNJSONSQL = `INSERT INTO survey_counts (survey_id, question_key, opti
 	SELECT ?1, value ->> 0, value ->> 1, ?2, ?3, ?4, 0, value ->> 2 FROM json_each(?5) WHERE true
 	ON CONFLICT (survey_id, question_key, option_key, channel, region_code, age_group, shard) DO UPDATE SET n = survey_counts.n + excluded.n`
 
-// textsBatchSQL inserts the open answers of a batch, given as one JSON array
-// [[response, survey, question, body, folded, channel, created_at], …] (SQLite).
-const textsBatchSQL = `INSERT INTO survey_texts (response_id, survey_id, question_key, body, folded, channel, created_at)
-	SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?1)`
+// textChunk is the largest number of open answers one INSERT carries (a power of two).
+const textChunk = 64
+
+// textsSQL[k] inserts 2^k open answers (7 parameters each).
+var textsSQL = func() (out []string) {
+	for n := 1; n <= textChunk; n *= 2 {
+		var b strings.Builder
+		b.WriteString(`INSERT INTO survey_texts (response_id, survey_id, question_key, body, folded, channel, created_at) VALUES `)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?,?,?,?,?,?,?)")
+		}
+		out = append(out, b.String())
+	}
+	return out
+}()
+
+// textsValuesSQL is the INSERT of n open answers, n a power of two up to textChunk.
+func textsValuesSQL(n int) string { return textsSQL[bits.TrailingZeros(uint(n))] }
 
 // maxSubmitBatch bounds one batch (one transaction's size and the wait of its first
 // response).
@@ -167,14 +186,22 @@ func (s *Service) writeBatch(ctx context.Context, items []*submitItem) {
 				return err
 			}
 		}
-		if len(texts) > 0 {
-			js, err := json.Marshal(texts)
-			if err != nil {
-				return err
+		// The open answers in statements of 64, 32, …, 1 rows: a few constant
+		// statements (prepared once by the writer) whatever the batch's size; bound
+		// parameters cost less than a JSON array here (seven fields per row).
+		for len(texts) > 0 {
+			n := textChunk
+			for n > len(texts) {
+				n /= 2
 			}
-			if _, err := tx.Exec(ctx, textsBatchSQL, string(js)); err != nil {
+			args := make([]any, 0, 7*n)
+			for _, t := range texts[:n] {
+				args = append(args, t...)
+			}
+			if _, err := tx.Exec(ctx, textsValuesSQL(n), args...); err != nil {
 				return fmt.Errorf("survey texts: %w", err)
 			}
+			texts = texts[n:]
 		}
 		return nil
 	})
