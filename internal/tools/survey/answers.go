@@ -68,6 +68,18 @@ func NormalizePostalCode(s string) (string, bool) {
 // cleanText makes form text safe to store: valid UTF-8, no NUL or control characters
 // other than new lines and tabs, trimmed.
 func cleanText(s string) string {
+	// Fast path (most answers, and every absent field): printable ASCII, tabs and
+	// newlines only, where the steps below change nothing but the trimming.
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return strings.TrimSpace(s)
+	}
 	s = strings.ToValidUTF8(s, "")
 	s = strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {
@@ -82,9 +94,12 @@ func cleanText(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// numberSpaces drops the spaces of "1 234" and reads a decimal comma as a point.
+var numberSpaces = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".")
+
 // ParseNumber reads "12,5", "12.5" or "1 234" (French spacing) as a number.
 func ParseNumber(s string) (float64, bool) {
-	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".").Replace(strings.TrimSpace(s))
+	s = numberSpaces.Replace(strings.TrimSpace(s))
 	if s == "" || len(s) > 40 {
 		return 0, false
 	}

@@ -58,6 +58,10 @@ func textsValuesSQL(n int) string { return textsSQL[bits.TrailingZeros(uint(n))]
 // response).
 const maxSubmitBatch = 256
 
+// batchFault, set by tests only, makes a batch fail after its statements (to check that
+// its responses are then written on their own).
+var batchFault func() error
+
 // submitItem is one anonymous response waiting for its batch.
 type submitItem struct {
 	sv      *Survey
@@ -202,6 +206,9 @@ func (s *Service) writeBatch(ctx context.Context, items []*submitItem) {
 				return fmt.Errorf("survey texts: %w", err)
 			}
 			texts = texts[n:]
+		}
+		if batchFault != nil {
+			return batchFault()
 		}
 		return nil
 	})

@@ -2,7 +2,9 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,9 +17,25 @@ import (
 // same idem key: each key stores one response, both posts get it, and the aggregate
 // cells count each stored response exactly once (survey_totals equal too).
 func TestConcurrentCompleteCounts(t *testing.T) {
+	t.Run("batches", func(t *testing.T) { testConcurrentComplete(t, false) })
+	// A batch that fails (here after all its statements, the worst case) is rolled back
+	// and each of its responses is written again on its own: same end state.
+	t.Run("failing batch", func(t *testing.T) { testConcurrentComplete(t, true) })
+}
+
+func testConcurrentComplete(t *testing.T, fail bool) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		svc, sv := setup(t, d)
+		if fail {
+			var once sync.Once
+			batchFault = func() error {
+				err := error(nil)
+				once.Do(func() { err = errors.New("injected batch failure") })
+				return err
+			}
+			defer func() { batchFault = nil }()
+		}
 		const keys, perKey = 60, 2
 		form := benchForm()
 		ids := make([][perKey]int64, keys)
@@ -78,4 +96,28 @@ func TestConcurrentCompleteCounts(t *testing.T) {
 			t.Fatalf("%d open answers stored, want %d", texts, keys)
 		}
 	})
+}
+
+// TestCleanTextFastPath compares cleanText with its general steps on plain and
+// not-so-plain inputs (the ASCII fast path must change nothing else than trimming).
+func TestCleanTextFastPath(t *testing.T) {
+	general := func(s string) string {
+		s = strings.ToValidUTF8(s, "")
+		s = strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\t' {
+				return r
+			}
+			if r < 0x20 || r == 0x7f {
+				return -1
+			}
+			return r
+		}, s)
+		s = strings.ReplaceAll(s, "\r", "")
+		return strings.TrimSpace(s)
+	}
+	for _, in := range []string{"", "  Centre Ahuntsic ", "a\tb\nc", "a\r\nb", "x\x00y", "del\x7f", "Montréal", "\xff\xfebad", " \n ", "été\u00a0"} {
+		if got, want := cleanText(in), general(in); got != want {
+			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

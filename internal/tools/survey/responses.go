@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -345,11 +345,11 @@ func CountKeys(d *Definition, a Answers) []CountKey {
 			}
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].Question != keys[j].Question {
-			return keys[i].Question < keys[j].Question
+	slices.SortFunc(keys, func(x, y CountKey) int {
+		if c := strings.Compare(x.Question, y.Question); c != 0 {
+			return c
 		}
-		return keys[i].Option < keys[j].Option
+		return strings.Compare(x.Option, y.Option)
 	})
 	out := keys[:0]
 	for i, k := range keys {
