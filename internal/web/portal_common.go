@@ -22,7 +22,7 @@ type portal struct {
 	// content caches rendered editorial pages (embedded, so they never change).
 	pages sync.Map // lang+"/"+slug → *contentView
 	// cache holds rendered pages for anonymous visitors (portal_cache.go).
-	cache pageCache
+	cache *pageCache
 	// homeMemo holds the home page's body rendered from the current home data.
 	homeMemo homeMemo
 }

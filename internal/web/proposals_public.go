@@ -27,7 +27,7 @@ type proposalHandlers struct {
 	mod    *contrib.Moderation
 	notify *notify.Service
 	// pages is the anonymous visitors' micro-cache (proposals_cache.go).
-	pages proposalPageCache
+	pages *pageCache
 }
 
 // seedCookie keeps the random order of a visitor's list stable between pages.

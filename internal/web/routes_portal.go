@@ -15,7 +15,7 @@ func (s *Server) routesPortal(mux *http.ServeMux) {
 	if err := s.sharePortalPartials(); err != nil {
 		panic(err) // a template bug: fail at start, never in a request
 	}
-	p := &portal{s: s, cat: catalog.New(s.DB, s.Clock)}
+	p := &portal{s: s, cat: catalog.New(s.DB, s.Clock), cache: newPortalPageCache()}
 	s.page(mux, "GET /{$}", p.cached(p.home))
 	s.page(mux, "GET /initiatives", p.cached(p.list))
 	s.page(mux, "GET /initiatives/{slug}", p.cached(p.initiative))

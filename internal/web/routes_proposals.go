@@ -19,6 +19,7 @@ func (s *Server) routesProposals(mux *http.ServeMux) {
 		svc:    proposals.New(s.DB, s.Clock, n, s.Events, s.Cfg.UploadDir),
 		mod:    contrib.NewModeration(s.DB, s.Clock, n),
 		notify: n,
+		pages:  newProposalPageCache(),
 	}
 	s.RegisterTool(ToolInfo{Code: proposals.Tool, NameKey: "proposals.tool.name", DescriptionKey: "proposals.tool.description",
 		AdminPath: "/admin/initiatives/{id}/propositions", PublicPath: "/initiatives/{slug}/propositions"})
