@@ -30,6 +30,16 @@ type Respondent struct {
 // initiative closes.
 const SatisfactionWindow = 60 * 24 * time.Hour
 
+// AcceptsUntil is the moment the survey stops accepting responses (zero when it has no
+// end): the initiative's end, or for a satisfaction questionnaire the end of its window
+// after the initiative closes.
+func (sv *Survey) AcceptsUntil() time.Time {
+	if sv.EndsAt.IsZero() || sv.Purpose != PurposeSatisfaction {
+		return sv.EndsAt
+	}
+	return sv.EndsAt.Add(SatisfactionWindow)
+}
+
 // IsOpen reports whether the survey accepts responses now: published, initiative
 // published and within its dates.
 //
