@@ -97,30 +97,18 @@ func field(b []byte, name string, first bool) []byte {
 	return append(b, '"', ':')
 }
 
-func appendInts(b []byte, list []int64) []byte {
+// appendArray appends list as a JSON array, each element by enc; a nil list is null
+// (as encoding/json writes it).
+func appendArray[T any](b []byte, list []T, enc func([]byte, T) []byte) []byte {
 	if list == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, n := range list {
+	for i, v := range list {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendInt(b, n)
-	}
-	return append(b, ']')
-}
-
-func appendStrings(b []byte, list []string) []byte {
-	if list == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, s := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, s)
+		b = enc(b, v)
 	}
 	return append(b, ']')
 }
@@ -164,7 +152,7 @@ func (it *Initiative) AppendJSON(b []byte) []byte {
 	b = field(b, "ends_at", false)
 	b = appendString(b, it.EndsAt)
 	b = field(b, "themes", false)
-	b = appendStrings(b, it.Themes)
+	b = appendArray(b, it.Themes, appendString)
 	b = field(b, "participants", false)
 	b = appendInt(b, it.Participants)
 	b = field(b, "results_published_at", false)
@@ -294,20 +282,9 @@ func (f *FollowUp) AppendJSON(b []byte) []byte {
 	b = field(b, "late", false)
 	b = appendBool(b, f.Late)
 	b = field(b, "proposals", false)
-	b = appendInts(b, f.Proposals)
+	b = appendArray(b, f.Proposals, appendInt)
 	b = field(b, "updates", false)
-	if f.Updates == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range f.Updates {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = f.Updates[i].AppendJSON(b)
-		}
-		b = append(b, ']')
-	}
+	b = appendArray(b, f.Updates, func(b []byte, u Update) []byte { return u.AppendJSON(b) })
 	b = field(b, "url", false)
 	b = appendString(b, f.URL)
 	return append(b, '}')

@@ -24,7 +24,11 @@ func New(d *db.DB, clock participe.Clock) *Service {
 
 // publicWhere restricts to initiatives the public may see: published (or scheduled and
 // due, or closed/archived) with a publication date in the past.
-const publicWhere = `i.state IN ('published', 'scheduled', 'closed', 'archived') AND i.published_at IS NOT NULL AND i.published_at <= ?`
+const publicWhere = publicStates + ` AND i.published_at <= ?`
+
+// publicStates are the back-office states visible to the public, whatever the time
+// (the in-memory copy, snapshot.go, compares the publication date itself).
+const publicStates = `i.state IN ('published', 'scheduled', 'closed', 'archived') AND i.published_at IS NOT NULL`
 
 // initiativeColumns are the columns scanned by scanInitiative, with the body's names.
 const initiativeColumns = `i.id, i.slug, i.body_id, b.slug, b.acronym, b.name_fr, b.name_en, i.kind, i.state, i.featured,

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -45,9 +46,6 @@ type snapshot struct {
 	// use SQL.
 	tooBig bool
 }
-
-// publicStates are the back-office states visible to the public (publicWhere).
-var publicStates = `i.state IN ('published', 'scheduled', 'closed', 'archived') AND i.published_at IS NOT NULL`
 
 // snapshotOf returns the current copy, or nil when the lists must run in SQL.
 func (s *Service) snapshotOf(ctx context.Context) (*snapshot, error) {
@@ -232,17 +230,6 @@ func anyIn(have, want []string) bool {
 	return false
 }
 
-// cmp64 orders two integers.
-func cmp64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // Orders of the closing-date sort: its open part is endsAsc, its closed part
 // endsDesc (both with ties by id).
 const (
@@ -255,30 +242,30 @@ func sortFunc(sort string, n int64, rank func(*snapRow) float64) func(a, b *snap
 	switch sort {
 	case filter.SortNewest:
 		return func(a, b *snapRow) int {
-			if c := cmp64(b.published, a.published); c != 0 {
+			if c := cmp.Compare(b.published, a.published); c != 0 {
 				return c
 			}
-			return cmp64(b.ID, a.ID)
+			return cmp.Compare(b.ID, a.ID)
 		}
 	case filter.SortPopular:
 		return func(a, b *snapRow) int {
-			if c := cmp64(b.ParticipantsCount, a.ParticipantsCount); c != 0 {
+			if c := cmp.Compare(b.ParticipantsCount, a.ParticipantsCount); c != 0 {
 				return c
 			}
-			if c := cmp64(b.ends, a.ends); c != 0 {
+			if c := cmp.Compare(b.ends, a.ends); c != 0 {
 				return c
 			}
-			return cmp64(a.ID, b.ID)
+			return cmp.Compare(a.ID, b.ID)
 		}
 	case sortStarts:
 		return func(a, b *snapRow) int {
-			if c := cmp64(a.starts, b.starts); c != 0 {
+			if c := cmp.Compare(a.starts, b.starts); c != 0 {
 				return c
 			}
-			if c := cmp64(a.ends, b.ends); c != 0 {
+			if c := cmp.Compare(a.ends, b.ends); c != 0 {
 				return c
 			}
-			return cmp64(a.ID, b.ID)
+			return cmp.Compare(a.ID, b.ID)
 		}
 	case filter.SortRelevance:
 		return func(a, b *snapRow) int {
@@ -289,24 +276,24 @@ func sortFunc(sort string, n int64, rank func(*snapRow) float64) func(a, b *snap
 			case ra < rb:
 				return 1
 			}
-			if c := cmp64(b.ends, a.ends); c != 0 {
+			if c := cmp.Compare(b.ends, a.ends); c != 0 {
 				return c
 			}
-			return cmp64(a.ID, b.ID)
+			return cmp.Compare(a.ID, b.ID)
 		}
 	case orderEndsAsc:
 		return func(a, b *snapRow) int {
-			if c := cmp64(a.ends, b.ends); c != 0 {
+			if c := cmp.Compare(a.ends, b.ends); c != 0 {
 				return c
 			}
-			return cmp64(a.ID, b.ID)
+			return cmp.Compare(a.ID, b.ID)
 		}
 	case orderEndsDesc:
 		return func(a, b *snapRow) int {
-			if c := cmp64(b.ends, a.ends); c != 0 {
+			if c := cmp.Compare(b.ends, a.ends); c != 0 {
 				return c
 			}
-			return cmp64(a.ID, b.ID)
+			return cmp.Compare(a.ID, b.ID)
 		}
 	}
 	// Closing date: open or upcoming ones by soonest end, then the closed ones, most
@@ -320,13 +307,13 @@ func sortFunc(sort string, n int64, rank func(*snapRow) float64) func(a, b *snap
 	return func(a, b *snapRow) int {
 		ga, ka := key(a)
 		gb, kb := key(b)
-		if c := cmp64(ga, gb); c != 0 {
+		if c := cmp.Compare(ga, gb); c != 0 {
 			return c
 		}
-		if c := cmp64(ka, kb); c != 0 {
+		if c := cmp.Compare(ka, kb); c != 0 {
 			return c
 		}
-		return cmp64(a.ID, b.ID)
+		return cmp.Compare(a.ID, b.ID)
 	}
 }
 

@@ -148,7 +148,7 @@ func (w *writer) commit(d *DB, batch []*writeReq) {
 			if _, err := t.Exec(ctx, "ROLLBACK TO w"); err != nil {
 				// The transaction is unusable: fail the whole group.
 				_ = tx.Rollback()
-				w.fail(batch, translate(err))
+				w.fail(batch, err) // t.Exec translated it
 				return
 			}
 		} else {

@@ -23,23 +23,29 @@ func New(d *db.DB, clock participe.Clock) *Limiter { return &Limiter{db: d, cloc
 // when not, retryAfter says when the window ends.
 func (l *Limiter) Allow(ctx context.Context, key string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error) {
 	now := l.clock.Now()
-	w := int64(window / time.Second)
-	if w <= 0 {
-		w = 1
-	}
-	start := now.Unix() / w * w
-	var count int
 	err = l.db.Write(ctx, func(tx *db.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
-			ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`, key, start).Scan(&count)
+		var err error
+		ok, err = AllowTx(ctx, tx, now, key, limit, window)
+		return err
 	})
 	if err != nil {
 		return false, 0, err
 	}
-	if count > limit {
+	if !ok {
+		start, w := windowStart(now, window)
 		return false, time.Duration(start+w-now.Unix()) * time.Second, nil
 	}
 	return true, 0, nil
+}
+
+// windowStart returns the start (Unix seconds) and length (seconds, at least 1) of the
+// fixed window holding now.
+func windowStart(now time.Time, window time.Duration) (start, w int64) {
+	w = int64(window / time.Second)
+	if w <= 0 {
+		w = 1
+	}
+	return now.Unix() / w * w, w
 }
 
 // Check is Allow returning an ETOOMANY domain error when over the limit.
@@ -56,11 +62,7 @@ func (l *Limiter) Check(ctx context.Context, key string, limit int, window time.
 
 // Count returns the attempts counted for key in the current window (for lockouts).
 func (l *Limiter) Count(ctx context.Context, key string, window time.Duration) (int, error) {
-	w := int64(window / time.Second)
-	if w <= 0 {
-		w = 1
-	}
-	start := l.clock.Now().Unix() / w * w
+	start, _ := windowStart(l.clock.Now(), window)
 	var n int
 	err := l.db.QueryRow(ctx, `SELECT COALESCE(SUM(count), 0) FROM rate_limits WHERE key = ? AND window_start = ?`, key, start).Scan(&n)
 	return n, err

@@ -14,11 +14,7 @@ import (
 // its savepoint or transaction rolls the count back with it, so a refused attempt does
 // not lengthen the wait.
 func AllowTx(ctx context.Context, tx *db.Tx, now time.Time, key string, limit int, window time.Duration) (bool, error) {
-	w := int64(window / time.Second)
-	if w <= 0 {
-		w = 1
-	}
-	start := now.Unix() / w * w
+	start, _ := windowStart(now, window)
 	var count int
 	err := tx.QueryRow(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
 		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`, key, start).Scan(&count)

@@ -106,7 +106,8 @@ func (s *Service) Dashboard(ctx context.Context, initiativeID int64) (*Dashboard
 		if v, ok := s.cache.get(key, s.clock.Now(), s.DashboardTTL); ok {
 			return v, nil // computed by the call that just finished
 		}
-		d, err := s.computeDashboard(ctx, initiativeID)
+		// Shared by every waiting request: one caller leaving must not fail the others.
+		d, err := s.computeDashboard(context.WithoutCancel(ctx), initiativeID)
 		if err != nil {
 			return nil, err
 		}
@@ -203,10 +204,9 @@ func (s *Service) KeyFigures(ctx context.Context, initiativeID int64) (Figures, 
 		return f, err
 	}
 	// Survey responses are contributions of the survey tool, by channel.
-	var sw string
 	// From the survey tool's aggregate rows ('_total' counts submitted responses by
 	// channel), not by scanning hundreds of thousands of responses.
-	sw = "sc.question_key = '_total'"
+	sw := "sc.question_key = '_total'"
 	if initiativeID != 0 {
 		sw += " AND sv.initiative_id = ?"
 	}

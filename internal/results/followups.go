@@ -3,11 +3,11 @@ package results
 import (
 	"context"
 	"fmt"
-	"participe/internal/notify"
 	"strings"
 	"time"
 
 	"participe/internal/db"
+	"participe/internal/notify"
 	"participe/internal/participe"
 )
 
@@ -434,9 +434,4 @@ func (s *Service) Following(ctx context.Context, a *participe.Actor, followUpID 
 	var n int
 	_ = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM follow_up_follows WHERE follow_up_id = ? AND person_id = ?`, followUpID, a.PersonID).Scan(&n)
 	return n > 0
-}
-
-// WithUpdates fills the updates and links of follow-ups listed by FollowUps.
-func (s *Service) WithUpdates(ctx context.Context, list []FollowUp) ([]FollowUp, error) {
-	return list, s.attachUpdates(ctx, list)
 }

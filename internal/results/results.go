@@ -5,13 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
-
-	"participe/internal/notify"
 	"strings"
+	"time"
 
 	"participe/internal/audit"
 	"participe/internal/db"
+	"participe/internal/notify"
 	"participe/internal/participe"
 )
 

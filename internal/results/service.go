@@ -6,10 +6,10 @@
 package results
 
 import (
-	"golang.org/x/sync/singleflight"
-
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"participe/internal/db"
 	"participe/internal/jobs"

@@ -1,19 +1,14 @@
 package web
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"participe/internal/config"
-	"participe/internal/db"
 	"participe/internal/participe"
 )
 
@@ -32,19 +27,8 @@ var apiBenchPaths = []string{
 //
 //	PARTICIPE_BENCH_DB=sqlite:/tmp/large.db go test ./internal/web/ -run X -bench APILists -benchtime 2000x -cpuprofile cpu.out
 func BenchmarkAPILists(b *testing.B) {
-	dsn := os.Getenv("PARTICIPE_BENCH_DB")
-	if dsn == "" {
-		b.Skip("PARTICIPE_BENCH_DB not set")
-	}
-	d, err := db.Open(context.Background(), db.Options{DSN: dsn})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
 	// The copy is brought to the current schema (migrations since the data set was made).
-	if err := d.Migrate(context.Background()); err != nil {
-		b.Fatal(err)
-	}
+	d := openBenchDB(b)
 	cfg := config.Default()
 	// No background work (dashboard warm-up, scans): only the requests are measured.
 	cfg.Env = "development"
@@ -56,7 +40,7 @@ func BenchmarkAPILists(b *testing.B) {
 		name := strings.ReplaceAll(strings.TrimPrefix(path, "/api/v1/"), "/", "_")
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := apiBenchCPU()
+			start := cpuNow()
 			for b.Loop() {
 				rec := httptest.NewRecorder()
 				s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -64,17 +48,7 @@ func BenchmarkAPILists(b *testing.B) {
 					b.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String())
 				}
 			}
-			b.ReportMetric(float64(apiBenchCPU()-start)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cpuNow()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
-}
-
-// apiBenchCPU is the CPU time (user + system) used by the process so far: on a shared
-// machine it measures the cost of a request better than the wall clock.
-func apiBenchCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -7,14 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"participe/internal/config"
-	"participe/internal/db"
 	"participe/internal/participe"
 )
 
@@ -31,16 +28,8 @@ import (
 // work (the results dashboard recomputed every 30 s), which would otherwise be charged
 // to the requests measured.
 func BenchmarkOpsMixedRead(b *testing.B) {
-	dsn := os.Getenv("PARTICIPE_BENCH_DB")
-	if dsn == "" {
-		b.Skip("PARTICIPE_BENCH_DB not set")
-	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, db.Options{DSN: dsn})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
+	d := openBenchDB(b)
 	cfg := config.Default()
 	cfg.Env = "development"
 	s, err := New(Deps{Cfg: cfg, DB: d, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Clock: participe.SystemClock{}})
@@ -49,11 +38,11 @@ func BenchmarkOpsMixedRead(b *testing.B) {
 	}
 	defer s.Shutdown()
 	var people []int64
-	if err := opsScanIDs(ctx, d, &people, `SELECT id FROM people WHERE email LIKE '%@large.test' ORDER BY id LIMIT 64`); err != nil {
+	if err := benchScanIDs(ctx, d, &people, `SELECT id FROM people WHERE email LIKE '%@large.test' ORDER BY id LIMIT 64`); err != nil {
 		b.Fatal(err)
 	}
 	var ids []int64
-	if err := opsScanIDs(ctx, d, &ids, `SELECT p.id FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
+	if err := benchScanIDs(ctx, d, &ids, `SELECT p.id FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
 		WHERE i.slug = 'propositions-grand-volume' ORDER BY p.id LIMIT 5000`); err != nil {
 		b.Fatal(err)
 	}
@@ -74,21 +63,7 @@ func BenchmarkOpsMixedRead(b *testing.B) {
 	}
 	cookies := make([]*http.Cookie, len(people))
 	for i, id := range people {
-		h := s.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if err := s.SignIn(r.Context(), id, false); err != nil {
-				b.Fatalf("sign in: %v", err)
-			}
-		}))
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-		for _, c := range rec.Result().Cookies() {
-			if c.Name == s.Sessions.Cookie.Name {
-				cookies[i] = c
-			}
-		}
-		if cookies[i] == nil {
-			b.Fatal("no session cookie")
-		}
+		cookies[i] = benchSession(b, s, id, false)
 	}
 	const big = "/initiatives/propositions-grand-volume"
 	pages := map[string]func(i int64) string{
@@ -102,7 +77,7 @@ func BenchmarkOpsMixedRead(b *testing.B) {
 	mix := []string{"home", "home", "open", "open", "fiche", "proposals", "proposals", "proposal", "proposal", "proposal"}
 	run := func(path func(i int64) string) func(b *testing.B) {
 		return func(b *testing.B) {
-			start := opsProcessCPU()
+			start := cpuNow()
 			var n atomic.Int64
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -116,34 +91,11 @@ func BenchmarkOpsMixedRead(b *testing.B) {
 					}
 				}
 			})
-			b.ReportMetric(float64((opsProcessCPU()-start).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((cpuNow()-start).Microseconds())/float64(b.N), "cpu-µs/op")
 		}
 	}
 	for _, name := range []string{"home", "open", "fiche", "proposals", "proposal"} {
 		b.Run(name, run(pages[name]))
 	}
 	b.Run("mix", run(func(i int64) string { return pages[mix[int(i*31)%len(mix)]](i) }))
-}
-
-func opsScanIDs(ctx context.Context, d *db.DB, out *[]int64, q string) error {
-	rows, err := d.Query(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		*out = append(*out, id)
-	}
-	return rows.Err()
-}
-
-// opsProcessCPU is the process's user + system CPU time.
-func opsProcessCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -19,8 +19,8 @@ import (
 //   - A page stays at most ttl old; then the one request that renders it again refreshes
 //     the copy while the others keep getting the stale one (an expiry under load costs
 //     one render, not one per waiting request); a copy older than 4 ttl is never served.
-//   - A catalog write on any app server (catalog.Generation, announced between servers)
-//     or drop() in this process (moderation, answers, settings) makes every copy unusable
+//   - A catalog write on any app server (catalog.Generation, announced between servers;
+//     moderation, answers and settings changes bump it too) makes every copy unusable
 //     at once: the next request renders.
 //   - Never for signed-in visitors, visitors with a session cookie (a flash message may
 //     be waiting, or they just voted and must see it), requests sent with
@@ -34,7 +34,6 @@ type pageCache struct {
 	// skip excludes more requests (e.g. the proposals' random order, per visitor).
 	skip func(*http.Request) bool
 
-	local   atomic.Int64
 	mu      sync.RWMutex
 	entries map[string]*cachedPage
 }
@@ -47,10 +46,7 @@ type cachedPage struct {
 	refreshing  atomic.Bool
 }
 
-func (c *pageCache) generation() int64 { return catalog.Generation()<<20 + c.local.Load() }
-
-// drop makes every cached page of this cache unusable.
-func (c *pageCache) drop() { c.local.Add(1) }
+func (c *pageCache) generation() int64 { return catalog.Generation() }
 
 // get returns the entry to serve, or nil when the caller must render (and store) the page.
 func (c *pageCache) get(key string) *cachedPage {

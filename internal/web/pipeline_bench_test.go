@@ -11,12 +11,9 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"participe/internal/config"
-	"participe/internal/db"
 	"participe/internal/participe"
 )
 
@@ -30,50 +27,28 @@ import (
 // around a handler that writes a few bytes; "frame" adds the layout rendered around a
 // short page (the 404 page); the others are real pages and votes.
 func BenchmarkSignedIn(b *testing.B) {
-	dsn := os.Getenv("PARTICIPE_BENCH_DB")
-	if dsn == "" {
-		b.Skip("PARTICIPE_BENCH_DB not set")
-	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, db.Options{DSN: dsn})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
+	d := openBenchDB(b)
 	cfg := config.Default()
 	cfg.Env = "development" // no background dashboard warming in the CPU figures
 	s, err := New(Deps{Cfg: cfg, DB: d, Log: slog.New(slog.NewJSONHandler(errorsOnly{}, nil)), Clock: participe.SystemClock{}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	var people []int64
-	rows, err := d.Query(ctx, `SELECT id FROM people WHERE email LIKE '%@large.test' ORDER BY id LIMIT 200`)
-	if err != nil {
+	var people, ids []int64
+	if err := benchScanIDs(ctx, d, &people, `SELECT id FROM people WHERE email LIKE '%@large.test' ORDER BY id LIMIT 200`); err != nil {
 		b.Fatal(err)
 	}
-	for rows.Next() {
-		var id int64
-		_ = rows.Scan(&id)
-		people = append(people, id)
-	}
-	rows.Close()
-	var ids []int64
-	rows, err = d.Query(ctx, `SELECT p.id FROM proposals p JOIN initiatives i ON i.id = p.initiative_id WHERE i.slug = ? ORDER BY p.id LIMIT 2000`, "propositions-grand-volume")
-	if err != nil {
+	if err := benchScanIDs(ctx, d, &ids, `SELECT p.id FROM proposals p JOIN initiatives i ON i.id = p.initiative_id
+		WHERE i.slug = 'propositions-grand-volume' ORDER BY p.id LIMIT 2000`); err != nil {
 		b.Fatal(err)
 	}
-	for rows.Next() {
-		var id int64
-		_ = rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	rows.Close()
 	if len(people) == 0 || len(ids) == 0 {
 		b.Fatal("not a seed-large database")
 	}
 	cookies := make([]*http.Cookie, len(people))
 	for i, id := range people {
-		cookies[i] = benchSession(b, s, id)
+		cookies[i] = benchSession(b, s, id, true)
 	}
 	noop := s.middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ActorFrom(r.Context()) == nil {
@@ -132,39 +107,6 @@ func BenchmarkSignedIn(b *testing.B) {
 			}
 		})
 	})
-}
-
-// benchSession signs personID in through the server's own session manager.
-func benchSession(b *testing.B, s *Server, personID int64) *http.Cookie {
-	h := s.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.SignIn(r.Context(), personID, true); err != nil {
-			b.Fatalf("sign in: %v", err)
-		}
-	}))
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-	for _, c := range rec.Result().Cookies() {
-		if c.Name == s.Sessions.Cookie.Name {
-			return c
-		}
-	}
-	b.Fatal("no session cookie")
-	return nil
-}
-
-// cpuPerOp reports the process's CPU time (user + system) per operation, the figure
-// that matters on a shared machine where wall time depends on the neighbours.
-func cpuPerOp(b *testing.B) func() {
-	start := processCPU()
-	return func() {
-		b.ReportMetric(float64((processCPU()-start).Microseconds())/float64(b.N), "cpu-µs/op")
-	}
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // errorsOnly formats every log line (the access log's cost is part of the figures) and

@@ -46,17 +46,18 @@ func bakeConstants(src, lang string, cat *i18n.Catalog) string {
 			kind = src[m[6]:m[7]]
 		}
 		repl, ok := "", false
-		switch ctx, attr, value := htmlContext(src[:start]); {
+		ctx, attr, value := htmlContext(src[:start])
+		// Where html/template would print a text as plain escaped HTML.
+		plain := ctx == ctxText || (ctx == ctxAttr && !urlAttrs[attr] && !strings.HasPrefix(attr, "on") && attr != "style")
+		switch {
 		case kind == "HTMLLang" || kind == "AltLang":
 			p := Page{Lang: lang}
 			repl = p.HTMLLang()
 			if kind == "AltLang" {
 				repl = p.AltLang()
 			}
-			ok = ctx == ctxText || (ctx == ctxAttr && !urlAttrs[attr] && !strings.HasPrefix(attr, "on") && attr != "style")
-		case ctx == ctxText && kind == "T":
-			repl, ok = bakedText(cat, lang, arg)
-		case ctx == ctxAttr && kind == "T" && !urlAttrs[attr] && !strings.HasPrefix(attr, "on") && attr != "style":
+			ok = plain
+		case plain && kind == "T":
 			repl, ok = bakedText(cat, lang, arg)
 		case ctx == ctxAttr && kind == "URL" && urlAttrs[attr] && attr != "srcset" && value == "" && safePath.MatchString(arg):
 			repl, ok = LocalPath(lang, arg), true

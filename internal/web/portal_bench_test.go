@@ -7,9 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"syscall"
 	"testing"
-	"time"
 
 	"participe/internal/db/dbtest"
 	"participe/internal/seedlarge"
@@ -70,7 +68,7 @@ func BenchmarkPortalPages(b *testing.B) {
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) {
 			n := 0
-			cpu0 := portalCPU()
+			cpu0 := cpuNow()
 			for b.Loop() {
 				path := pg.path
 				if path == "" {
@@ -83,19 +81,9 @@ func BenchmarkPortalPages(b *testing.B) {
 					b.Fatalf("%s: %d", path, rec.Code)
 				}
 			}
-			b.ReportMetric(float64((portalCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((cpuNow()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
-}
-
-// portalCPU is the CPU time (user + system) used by the process so far: on a shared
-// machine it is steadier than the wall time per operation.
-func portalCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // searchQueries is a varied set of searches (common and rare words, several words,

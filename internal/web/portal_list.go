@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html"
 	"html/template"
 	"maps"
 	"net/http"
@@ -31,10 +30,9 @@ type filterForm struct {
 	// The choices of the form, with labels and state computed once (fields only in
 	// the template: see item).
 	StatusOpts, ThemeOpts, ModeOpts, BodyOpts, RegionOpts, AudienceOpts, SortOpts []option
-	// The same choices as HTML, built in Go: a filter form has ~80 choices and each
-	// template action costs a reflective call and an escaper call (PERFORMANCE).
-	StatusHTML, ThemeHTML, ModeHTML, AudienceHTML, BodyHTML, RegionHTML template.HTML
-	// The filter fieldsets, chips, problems and sort options as HTML (portal_render.go).
+	// The filter fieldsets, chips, problems and sort options as HTML, built in Go
+	// (portal_render.go): a filter form has ~80 choices and each template action costs
+	// a reflective call and an escaper call (PERFORMANCE).
 	FiltersHTML, ChipsHTML, ProblemsHTML, SortHTML template.HTML
 	// Action is the form's target path (localized); Hidden are extra fields kept.
 	Action string
@@ -140,12 +138,6 @@ func (h *portal) fillForm(r *http.Request, p *portalPage, ff *filterForm, f filt
 			ff.Hidden = append(ff.Hidden, hiddenField{k, v})
 		}
 	}
-	ff.StatusHTML = checkboxes("status", ff.StatusOpts)
-	ff.ThemeHTML = checkboxes("theme", ff.ThemeOpts)
-	ff.ModeHTML = checkboxes("mode", ff.ModeOpts)
-	ff.AudienceHTML = checkboxes("audience", ff.AudienceOpts)
-	ff.BodyHTML = checkboxes("body", ff.BodyOpts)
-	ff.RegionHTML = checkboxes("region", ff.RegionOpts)
 	label := func(key, value string) string {
 		switch key {
 		case filter.KeyQ:
@@ -223,12 +215,12 @@ func (h *portal) fillForm(r *http.Request, p *portalPage, ff *filterForm, f filt
 }
 
 // renderHTML builds the form's fragments once its fields are final (the calendar adds
-// a problem after fillForm: it calls this again).
+// a problem after fillForm: it renders ProblemsHTML again).
 func (ff *filterForm) renderHTML(p *portalPage) {
 	ff.FiltersHTML = p.renderFilters(ff)
 	ff.ChipsHTML = p.renderChips(ff.Chips)
 	ff.ProblemsHTML = renderProblems(ff.Problems)
-	ff.SortHTML = sortOptionsHTML(ff.SortOpts)
+	ff.SortHTML = selectOptions(ff.SortOpts)
 }
 
 // mergeKeep adds the kept parameters (calendar month and view) to an encoded query.
@@ -281,13 +273,13 @@ func parseFilterString(raw string) filter.Filter {
 func checkboxes(name string, opts []option) template.HTML {
 	var b strings.Builder
 	for _, o := range opts {
-		id := html.EscapeString("f-" + name + "-" + o.Value)
+		id := esc("f-" + name + "-" + o.Value)
 		b.WriteString(`<div class="choice"><input type="checkbox" id="`)
 		b.WriteString(id)
 		b.WriteString(`" name="`)
-		b.WriteString(html.EscapeString(name))
+		b.WriteString(esc(name))
 		b.WriteString(`" value="`)
-		b.WriteString(html.EscapeString(o.Value))
+		b.WriteString(esc(o.Value))
 		b.WriteString(`"`)
 		if o.Checked {
 			b.WriteString(` checked`)
@@ -295,25 +287,21 @@ func checkboxes(name string, opts []option) template.HTML {
 		b.WriteString(`><label for="`)
 		b.WriteString(id)
 		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString(esc(o.Label))
 		b.WriteString("</label></div>\n")
 	}
 	return template.HTML(b.String()) //nolint:gosec // every piece escaped above
 }
 
-// selectOptions renders <option> elements, escaped.
+// selectOptions renders <option> elements (the sort menu), escaped.
 func selectOptions(opts []option) template.HTML {
 	var b strings.Builder
 	for _, o := range opts {
-		b.WriteString(`<option value="`)
-		b.WriteString(html.EscapeString(o.Value))
-		b.WriteString(`"`)
+		b.WriteString(`<option value="` + esc(o.Value) + `"`)
 		if o.Checked {
-			b.WriteString(` selected`)
+			b.WriteString(" selected")
 		}
-		b.WriteString(`>`)
-		b.WriteString(html.EscapeString(o.Label))
-		b.WriteString("</option>\n")
+		b.WriteString(">" + esc(o.Label) + "</option>")
 	}
-	return template.HTML(b.String()) //nolint:gosec // every piece escaped above
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
 }

@@ -186,21 +186,21 @@ func (p *portalPage) renderFilters(ff *filterForm) template.HTML {
 	}
 	// Bodies and regions are long lists: several may be chosen (checkboxes, as the
 	// other filters), folded in a disclosure that is open when one is chosen.
-	many := func(legend, choose string, choices template.HTML, opts []option) {
+	many := func(legend, choose, name string, opts []option) {
 		b.WriteString("\n<fieldset>\n  <legend>" + esc(p.T(legend)) + "</legend>\n  " + `<details class="filter-choices"`)
 		if slices.ContainsFunc(opts, func(o option) bool { return o.Checked }) {
 			b.WriteString(" open")
 		}
 		b.WriteString(">\n    <summary>" + esc(p.T(choose)) + "</summary>\n    " + `<div class="filter-choices-list">` + "\n")
-		b.WriteString(string(choices))
+		b.WriteString(string(checkboxes(name, opts)))
 		b.WriteString("    </div>\n  </details>\n</fieldset>")
 	}
-	group("portal.filter.status", ff.StatusHTML)
-	group("portal.filter.theme", ff.ThemeHTML)
-	group("portal.filter.mode", ff.ModeHTML)
-	many("portal.filter.body", "portal.filter.body.choose", ff.BodyHTML, ff.BodyOpts)
-	many("portal.filter.region", "portal.filter.region.choose", ff.RegionHTML, ff.RegionOpts)
-	group("portal.filter.audience", ff.AudienceHTML)
+	group("portal.filter.status", checkboxes("status", ff.StatusOpts))
+	group("portal.filter.theme", checkboxes("theme", ff.ThemeOpts))
+	group("portal.filter.mode", checkboxes("mode", ff.ModeOpts))
+	many("portal.filter.body", "portal.filter.body.choose", "body", ff.BodyOpts)
+	many("portal.filter.region", "portal.filter.region.choose", "region", ff.RegionOpts)
+	group("portal.filter.audience", checkboxes("audience", ff.AudienceOpts))
 	b.WriteString("\n<fieldset>\n  <legend>" + esc(p.T("portal.filter.dates")) + "</legend>\n  " +
 		`<p class="hint" id="f-dates-hint">` + esc(p.T("portal.filter.dates.hint")) + "</p>\n  " +
 		`<div class="field field-compact"><label for="f-from">` + esc(p.T("portal.filter.from")) + `</label><input type="date" id="f-from" name="from" value="` + esc(ff.From) + `" aria-describedby="f-dates-hint"></div>` + "\n  " +
@@ -242,19 +242,6 @@ func renderProblems(problems []string) template.HTML {
 		b.WriteString("<p>" + esc(pr) + "</p>")
 	}
 	b.WriteString("\n</div>")
-	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
-}
-
-// selectOptionsHTML is the options of the sort menu.
-func sortOptionsHTML(opts []option) template.HTML {
-	var b strings.Builder
-	for _, o := range opts {
-		b.WriteString(`<option value="` + esc(o.Value) + `"`)
-		if o.Checked {
-			b.WriteString(" selected")
-		}
-		b.WriteString(">" + esc(o.Label) + "</option>")
-	}
 	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
 }
 

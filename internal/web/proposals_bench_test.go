@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,24 +20,6 @@ import (
 	"participe/internal/seedlarge"
 	"participe/internal/tools/proposals"
 )
-
-// openBenchDB opens (and migrates) the seed-large database named by PARTICIPE_BENCH_DB.
-// Use a copy: the benchmarks of votes write to it.
-func openBenchDB(b *testing.B) *db.DB {
-	dsn := os.Getenv("PARTICIPE_BENCH_DB")
-	if dsn == "" {
-		b.Skip("PARTICIPE_BENCH_DB not set")
-	}
-	d, err := db.Open(context.Background(), db.Options{DSN: dsn})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := d.Migrate(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { d.Close() })
-	return d
-}
 
 // BenchmarkProposalPages profiles the proposals pages in process on a seed-large
 // database, one request at a time, and reports the process CPU per request (the

@@ -19,14 +19,11 @@ func newProposalPageCache() *pageCache {
 	}}
 }
 
-// changed drops every cached proposal page (after moderation, answers, settings), here
-// and — through the catalog's invalidation, announced on PostgreSQL — on the other app
+// changed drops every cached proposal page and the tool's copies of initiatives (after
+// moderation, answers, settings): both are keyed on catalog.Generation, which the
+// catalog's invalidation bumps here and — announced on PostgreSQL — on the other app
 // servers, so that hidden content does not linger there until the TTL.
-func (h *proposalHandlers) changed() {
-	h.pages.drop()
-	h.svc.Invalidate()
-	catalog.Invalidate()
-}
+func (h *proposalHandlers) changed() { catalog.Invalidate() }
 
 // cached serves fn's page from the proposals' page cache when it can.
 func (h *proposalHandlers) cached(fn HandlerFunc) HandlerFunc {

@@ -58,7 +58,8 @@ func applyErrors(p *Page, err error) bool {
 		}
 		return true
 	}
-	if de, ok := participe.AsError(err); ok && (de.Code == participe.EINVALID || de.Code == participe.ETOOMANY) && de.Field != "" {
+	if keepsForm(err) {
+		de, _ := participe.AsError(err)
 		p.AddError(de.Field, de.Key)
 		return true
 	}

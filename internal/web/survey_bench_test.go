@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -64,13 +63,6 @@ func TestSurveySubmitHTTPThroughput(t *testing.T) {
 			t.Fatal("nothing acknowledged")
 		}
 	})
-}
-
-// cpuNow is the CPU time (user + system) this process used so far.
-func cpuNow() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkSurveySubmitHTTP posts complete workbook responses one after the other through

@@ -217,10 +217,10 @@ func (s *Service) SaveSettings(ctx context.Context, a *participe.Actor, initiati
 	}
 	rawStates, _ := json.Marshal(states)
 	now := s.now()
-	// The pages and votes read settings and themes from a copy (cache.go): drop it here
-	// and, through the catalog's invalidation (announced to the other app servers), there.
+	// The pages and votes read settings and themes from a copy (cache.go), dropped here
+	// and on the other app servers by the catalog's invalidation (its generation is part
+	// of the copy's).
 	defer catalog.Invalidate()
-	defer s.Invalidate()
 	return s.db.Write(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO proposal_settings (initiative_id, who_may_propose, voting_open, vote_type, max_length,
 			report_threshold, opens_at, closes_at, answer_states, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -80,6 +80,11 @@ func cleanText(s string) string {
 	if plain {
 		return strings.TrimSpace(s)
 	}
+	return cleanTextGeneral(s)
+}
+
+// cleanTextGeneral is cleanText without its ASCII fast path.
+func cleanTextGeneral(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	s = strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {

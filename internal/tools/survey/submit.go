@@ -45,15 +45,13 @@ type writePlan struct {
 	textArgs  []any
 	// textIDs are the indexes in textArgs of the response id, filled in once known.
 	textIDs []int
-	// keys are the response's aggregate cells (what countSQL adds).
-	keys []CountKey
 }
 
 // planRecord prepares adding (sign 1) or removing (sign -1) a submitted response from the
 // aggregates and the open-answer index.
 func planRecord(engine db.Engine, sv *Survey, r *Response, sign int) *writePlan {
+	p := &writePlan{}
 	keys := CountKeys(sv.Def(), r.Answers)
-	p := &writePlan{keys: keys}
 	shard := 0
 	if engine == db.Postgres {
 		shard = rand.IntN(countShards)
